@@ -1,0 +1,26 @@
+// Small helpers over object metadata used across the server and controllers.
+import type { KubeObject } from './types.js';
+
+/** A deep copy of a JSON value (objects from the store are frozen; copy before changing). */
+export function clone<T>(v: T): T {
+  return structuredClone(v);
+}
+
+/** Random suffix alphabet kube-apiserver uses for generateName: no vowels, no 0/1/3. */
+const ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+export function randomSuffix(n = 5, rand: () => number = Math.random): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += ALPHABET[Math.floor(rand() * ALPHABET.length)];
+  return s;
+}
+
+/** generateName prefix cut to leave room for the suffix within 63 characters. */
+export function generateName(prefix: string, rand?: () => number): string {
+  const max = 63 - 5;
+  return `${prefix.length > max ? prefix.slice(0, max) : prefix}${randomSuffix(5, rand)}`;
+}
+
+export function namespacedName(obj: KubeObject): string {
+  return obj.metadata.namespace ? `${obj.metadata.namespace}/${obj.metadata.name}` : (obj.metadata.name ?? '');
+}

@@ -1,0 +1,107 @@
+// Request/response plumbing shared by every handler: bodies with a size limit, JSON replies, Status errors.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { ApiError, errors } from '../api/errors.js';
+import type { Status } from '../api/types.js';
+
+export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+/** Headers kube-apiserver sends on every response; no-cache keeps kubectl's HTTP cache honest. */
+export function baseHeaders(res: ServerResponse): void {
+  res.setHeader('Cache-Control', 'no-cache, private');
+}
+
+export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
+  sendText(res, code, typeof body === 'string' ? body : JSON.stringify(body), contentType);
+}
+
+export function sendText(res: ServerResponse, code: number, text: string, contentType: string): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  baseHeaders(res);
+  res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function sendStatus(res: ServerResponse, status: Status): void {
+  sendJson(res, status.code, status);
+}
+
+export function sendError(res: ServerResponse, err: unknown): void {
+  if (err instanceof ApiError) {
+    sendStatus(res, err.status);
+    return;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  sendStatus(res, errors.internal(message).status);
+}
+
+export function addWarnings(res: ServerResponse, warnings: string[]): void {
+  if (warnings.length === 0) return;
+  // RFC 7234 warning header form that client-go parses: 299 - "text"
+  res.setHeader(
+    'Warning',
+    warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+  );
+}
+
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) throw errors.tooLarge(MAX_BODY_BYTES);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw errors.tooLarge(MAX_BODY_BYTES);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** Decodes a request body by Content-Type: JSON (also when the header is missing), YAML, and nothing else. */
+export function parseBody(buf: Buffer, contentType: string | undefined): unknown {
+  const mt = mediaType(contentType);
+  const text = buf.toString('utf8');
+  if (mt === '' || mt === 'application/json' || mt.endsWith('+json')) {
+    if (text.trim() === '') throw errors.badRequest('the body of the request is empty');
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw errors.badRequest(`couldn't get version/kind; json parse error: ${jsonErrorText(err)}`);
+    }
+  }
+  if (mt === 'application/yaml' || mt.endsWith('+yaml')) {
+    try {
+      return parseYaml(text, { version: '1.1' });
+    } catch (err) {
+      throw errors.badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
+  if (mt === 'application/vnd.kubernetes.protobuf') {
+    throw new ApiError(
+      415,
+      'UnsupportedMediaType',
+      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (kubeloop does not decode protobuf request bodies yet)',
+    );
+  }
+  throw new ApiError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+  );
+}
+
+function jsonErrorText(err: unknown): string {
+  const m = (err as Error).message;
+  return m.replace(/^JSON\.parse: /, '');
+}
+
+export function queryBool(v: string | null): boolean {
+  return v === 'true' || v === '1' || v === '';
+}

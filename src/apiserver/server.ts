@@ -1,0 +1,102 @@
+// Assembles the API server: storage semantics, admission, discovery, OpenAPI, HTTP(S) with authentication.
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Registry } from '../api/registry.js';
+import type { Clock } from '../clock/clock.js';
+import type { Store } from '../store/store.js';
+import { Discovery } from './discovery.js';
+import { createHandler } from './handler.js';
+import { sendStatus } from './http-util.js';
+import { NamespaceLifecycle } from './namespaces.js';
+import { createOpenApi } from './openapi-docs.js';
+import { ResourceStorage } from './storage/generic.js';
+
+export interface TlsConfig {
+  caCert: string;
+  serverCert: string;
+  serverKey: string;
+  /** Returns the authenticated user or null; only called for TLS connections. */
+  authenticate: (req: http.IncomingMessage) => { user: string; groups: string[] } | null;
+}
+
+export interface ApiServerOptions {
+  store: Store;
+  registry: Registry;
+  clock: Clock;
+  /** Plain HTTP when absent. */
+  tls?: TlsConfig;
+}
+
+const UNAUTHORIZED = { kind: 'Status' as const, apiVersion: 'v1' as const, metadata: {}, status: 'Failure' as const, message: 'Unauthorized', reason: 'Unauthorized', code: 401 };
+
+export class ApiServer {
+  readonly storage: ResourceStorage;
+  readonly namespaces: NamespaceLifecycle;
+  private server?: http.Server | https.Server;
+  private ready = false;
+  private readonly sockets = new Set<Duplex>();
+
+  constructor(private readonly opts: ApiServerOptions) {
+    this.storage = new ResourceStorage(opts.store, opts.registry, opts.clock);
+    this.namespaces = new NamespaceLifecycle(this.storage, opts.clock);
+  }
+
+  /** Starts serving; resolves with the bound address. */
+  async listen(port: number, host: string): Promise<{ url: string; port: number }> {
+    this.namespaces.start();
+    const discovery = new Discovery(this.opts.registry, `${host}:${port}`);
+    const openapi = createOpenApi(this.opts.registry);
+    const handler = createHandler({
+      storage: this.storage,
+      registry: this.opts.registry,
+      clock: this.opts.clock,
+      discovery,
+      openapi,
+      ready: () => this.ready,
+    });
+    const tls = this.opts.tls;
+    const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+      if (tls && !tls.authenticate(req)) {
+        sendStatus(res, UNAUTHORIZED);
+        return;
+      }
+      void handler(req, res);
+    };
+    const server = tls
+      ? https.createServer({ cert: tls.serverCert, key: tls.serverKey, ca: [tls.caCert], requestCert: true, rejectUnauthorized: false }, onRequest)
+      : http.createServer(onRequest);
+    // Longer than client-go's 90 s idle timeout, so the server never closes a connection the client reuses.
+    server.keepAliveTimeout = 120_000;
+    server.headersTimeout = 125_000;
+    server.requestTimeout = 0;
+    server.on('connection', (s: Duplex) => {
+      this.sockets.add(s);
+      s.on('close', () => this.sockets.delete(s));
+    });
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const addr = server.address() as AddressInfo;
+    this.ready = true;
+    const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    return { url: `${tls ? 'https' : 'http'}://${shownHost}:${addr.port}`, port: addr.port };
+  }
+
+  async close(): Promise<void> {
+    this.ready = false;
+    this.namespaces.stop();
+    const server = this.server;
+    if (!server) return;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const s of this.sockets) s.destroy();
+    });
+  }
+}

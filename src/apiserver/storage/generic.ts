@@ -1,0 +1,511 @@
+// Kubernetes object semantics over the versioned store: identity, generation, defaulting, validation,
+// optimistic concurrency, status/spec separation, finalizers and graceful deletion. Both the HTTP layer and
+// in-process clients call this, so every writer goes through the same rules.
+import { randomUUID } from 'node:crypto';
+import type { ResourceDescriptor } from '../../api/descriptor.js';
+import { ApiError, errors } from '../../api/errors.js';
+import { clone, generateName } from '../../api/meta.js';
+import type { Registry } from '../../api/registry.js';
+import type { FieldError, KubeObject } from '../../api/types.js';
+import { deepEqualJson, validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation/meta.js';
+import { type Clock, rfc3339 } from '../../clock/clock.js';
+import { type Entry, GoneError, type Store, StoreConflictError, type StoreEvent, type WatchHandle } from '../../store/store.js';
+import type { AdmissionPlugin, AdmissionRequest } from './admission.js';
+import { decodeBody } from './decode.js';
+import { compileFilter, type ObjectFilter } from './filter.js';
+import { listPrefix, objectKey } from './keys.js';
+import type { DeleteOptions, ListOptions, WatchOptions, WriteOptions, WriteResult } from './options.js';
+import { applyPatch, type PatchType } from './patch.js';
+
+export interface ListResult {
+  entries: Entry[];
+  revision: number;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
+
+export interface WatchSink {
+  event(type: WatchEventType, entry: Entry): void;
+  /** A bookmark carrying only a resourceVersion (and, after initial events, the initial-events-end annotation). */
+  bookmark(revision: number, initialEventsEnd: boolean): void;
+}
+
+const namespaceDescriptorKey = { group: '', kind: 'Namespace' };
+
+export class ResourceStorage {
+  private readonly admission: AdmissionPlugin[] = [];
+
+  constructor(
+    readonly store: Store,
+    readonly registry: Registry,
+    readonly clock: Clock,
+  ) {}
+
+  addAdmission(plugin: AdmissionPlugin): void {
+    this.admission.push(plugin);
+  }
+
+  // ---- reads ----
+
+  getEntry(d: ResourceDescriptor, namespace: string | undefined, name: string): Entry {
+    const e = this.store.get(objectKey(d, namespace, name));
+    if (!e) throw errors.notFound(d, name);
+    return e;
+  }
+
+  get(d: ResourceDescriptor, namespace: string | undefined, name: string): KubeObject {
+    return this.getEntry(d, namespace, name).object;
+  }
+
+  list(d: ResourceDescriptor, namespace: string | undefined, opts: ListOptions = {}): ListResult {
+    const filter = compileFilter(d, opts.labelSelector, opts.fieldSelector);
+    const { entries, revision } = this.store.list(listPrefix(d, namespace));
+    let start = 0;
+    if (opts.continue) {
+      const after = decodeContinue(opts.continue);
+      start = lowerBoundAfter(entries, after);
+    }
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : Number.POSITIVE_INFINITY;
+    const out: Entry[] = [];
+    let i = start;
+    for (; i < entries.length && out.length < limit; i++) {
+      const e = entries[i] as Entry;
+      if (filter.everything || filter.matches(e.object)) out.push(e);
+    }
+    const result: ListResult = { entries: out, revision };
+    if (i < entries.length && out.length >= limit) {
+      // Count what remains only when it is cheap to know exactly (no selector to evaluate).
+      const rest = entries.length - i;
+      const hasMore = filter.everything ? rest > 0 : entries.slice(i).some((e) => filter.matches(e.object));
+      if (hasMore) {
+        result.continue = encodeContinue((out[out.length - 1] as Entry).key, revision);
+        if (filter.everything) result.remainingItemCount = rest;
+      }
+    }
+    return result;
+  }
+
+  watch(d: ResourceDescriptor, namespace: string | undefined, opts: WatchOptions, sink: WatchSink): WatchHandle {
+    const filter = compileFilter(d, opts.labelSelector, opts.fieldSelector);
+    const prefix = listPrefix(d, namespace);
+    const rv = opts.resourceVersion;
+    let from: number;
+    const initial = rv === undefined || rv === '' || rv === '0' || opts.sendInitialEvents === true;
+    if (initial) {
+      const { entries, revision } = this.store.list(prefix);
+      for (const e of entries) if (filter.everything || filter.matches(e.object)) sink.event('ADDED', e);
+      from = revision;
+      if (opts.sendInitialEvents) sink.bookmark(revision, true);
+    } else {
+      from = Number(rv);
+      if (!Number.isInteger(from) || from < 0) throw errors.badRequest(`invalid resource version: ${rv}`);
+    }
+    try {
+      return this.store.watch(prefix, from, (ev) => forward(ev, filter, sink));
+    } catch (err) {
+      if (err instanceof GoneError) throw errors.gone(err.message);
+      throw err;
+    }
+  }
+
+  // ---- writes ----
+
+  create(d: ResourceDescriptor, namespace: string | undefined, body: unknown, opts: WriteOptions = {}): WriteResult<KubeObject> {
+    const warnings: string[] = [];
+    const obj = this.decode(d, body, opts, warnings);
+    this.checkTypeMeta(d, obj);
+    this.checkNamespace(d, obj, namespace);
+    const m = obj.metadata;
+    if (d.namespaced) this.requireLiveNamespace(d, namespace as string, m.name ?? m.generateName ?? '');
+
+    const now = this.clock.now();
+    m.uid = randomUUID();
+    m.creationTimestamp = rfc3339(now);
+    delete m.resourceVersion;
+    delete m.deletionTimestamp;
+    delete m.deletionGracePeriodSeconds;
+    delete (m as Record<string, unknown>).selfLink;
+    if (d.generation) m.generation = 1;
+    else delete m.generation;
+    if (!m.name && m.generateName) m.name = generateName(m.generateName);
+
+    d.defaults?.(obj);
+    d.prepareForCreate?.(obj);
+    if (d.hasStatus && obj.status === undefined) obj.status = {};
+    this.validateCreate(d, obj);
+    const req: AdmissionRequest = { operation: 'CREATE', descriptor: d, object: obj, dryRun: !!opts.dryRun };
+    this.runAdmission(req);
+    // Validate again only if admission changed something it could have broken: keep it simple, validate once
+    // more when plugins exist (cheap next to the store write).
+    if (this.admission.length) this.validateCreate(d, obj);
+
+    if (opts.dryRun) return { object: obj, warnings, created: true };
+    try {
+      const entry = this.storeCreate(d, namespace, obj, !!m.generateName && !(body as KubeObject)?.metadata?.name);
+      return { object: entry.object, warnings, created: true };
+    } catch (err) {
+      this.rollbackAdmission(req);
+      throw err;
+    }
+  }
+
+  /** PUT: replace the main resource or a subresource ('status'). */
+  update(
+    d: ResourceDescriptor,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    opts: WriteOptions = {},
+    subresource?: 'status',
+  ): WriteResult<KubeObject> {
+    const warnings: string[] = [];
+    const obj = this.decode(d, body, opts, warnings);
+    this.checkTypeMeta(d, obj);
+    this.checkNamespace(d, obj, namespace);
+    if (obj.metadata.name !== name) {
+      throw errors.badRequest(`the name of the object (${obj.metadata.name ?? ''}) does not match the name on the URL (${name})`);
+    }
+    const current = this.getEntry(d, namespace, name);
+    const rv = obj.metadata.resourceVersion;
+    if (rv && rv !== current.object.metadata.resourceVersion) throw errors.conflict(d, name);
+    return this.replace(d, current, obj, opts, subresource, warnings);
+  }
+
+  patch(
+    d: ResourceDescriptor,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+    opts: WriteOptions = {},
+    subresource?: 'status',
+  ): WriteResult<KubeObject> {
+    const current = this.getEntry(d, namespace, name);
+    const patched = applyPatch(d, current.object, type, patch);
+    const warnings: string[] = [];
+    const obj = this.decode(d, patched, opts, warnings);
+    this.checkTypeMeta(d, obj);
+    if (obj.metadata.name !== name) {
+      throw errors.badRequest(`the name of the object (${obj.metadata.name ?? ''}) does not match the name on the URL (${name})`);
+    }
+    if (d.namespaced && obj.metadata.namespace !== namespace) {
+      throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    const rv = obj.metadata.resourceVersion;
+    if (rv && rv !== current.object.metadata.resourceVersion) throw errors.conflict(d, name);
+    return this.replace(d, current, obj, opts, subresource, warnings);
+  }
+
+  delete(d: ResourceDescriptor, namespace: string | undefined, name: string, opts: DeleteOptions = {}): { object: KubeObject; deleted: boolean } {
+    const current = this.getEntry(d, namespace, name);
+    const cur = current.object;
+    const pre = opts.preconditions;
+    if (pre?.uid && pre.uid !== cur.metadata.uid) {
+      throw errors.conflict(d, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${cur.metadata.uid}`);
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== cur.metadata.resourceVersion) {
+      throw errors.conflict(
+        d,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${cur.metadata.resourceVersion}`,
+      );
+    }
+    if (opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < 0) opts = { ...opts, gracePeriodSeconds: 1 };
+    this.runAdmission({ operation: 'DELETE', descriptor: d, object: cur, old: cur, dryRun: !!opts.dryRun });
+
+    const next = clone(cur);
+    const m = next.metadata;
+    const finalizers = new Set(m.finalizers ?? []);
+    const policy = opts.propagationPolicy ?? (opts.orphanDependents === true ? 'Orphan' : opts.orphanDependents === false ? 'Background' : undefined);
+    const effective = policy ?? (finalizers.has('orphan') ? 'Orphan' : d.defaultPropagation);
+    // Deletion finalizers are only (re)considered on the first delete, or when a later one states a policy.
+    if (!cur.metadata.deletionTimestamp || policy) {
+      finalizers.delete('orphan');
+      finalizers.delete('foregroundDeletion');
+      if (effective === 'Orphan') finalizers.add('orphan');
+      if (effective === 'Foreground') finalizers.add('foregroundDeletion');
+    }
+    if (d.kind === 'Namespace' && d.group === '') return this.deleteNamespace(d, current, opts);
+
+    const grace = this.gracePeriod(d, cur, opts);
+    const now = this.clock.now();
+    if (grace > 0 || finalizers.size > 0) {
+      const prevDeadline = cur.metadata.deletionTimestamp ? Date.parse(cur.metadata.deletionTimestamp) : undefined;
+      const deadline = now + grace * 1000;
+      // A second delete may shorten the grace period, never extend it.
+      if (prevDeadline === undefined || deadline < prevDeadline) {
+        m.deletionTimestamp = rfc3339(deadline);
+        m.deletionGracePeriodSeconds = grace;
+      }
+      m.finalizers = [...finalizers];
+      if (m.finalizers.length === 0) delete m.finalizers;
+      if (grace > 0 || finalizers.size > 0) {
+        if (opts.dryRun) return { object: next, deleted: false };
+        if (deepEqualJson(next.metadata, cur.metadata)) return { object: cur, deleted: false };
+        const e = this.store.update(current.key, next, current.modRevision);
+        return { object: e.object, deleted: false };
+      }
+    }
+    if (opts.dryRun) return { object: cur, deleted: true };
+    this.store.delete(current.key, current.modRevision);
+    return { object: cur, deleted: true };
+  }
+
+  /** Deletes every object of a kind in a namespace that matches the selectors (deletecollection). */
+  deleteCollection(d: ResourceDescriptor, namespace: string | undefined, list: ListOptions, opts: DeleteOptions = {}): KubeObject[] {
+    const { entries } = this.list(d, namespace, { ...list, limit: 0 });
+    const out: KubeObject[] = [];
+    for (const e of entries) {
+      try {
+        out.push(this.delete(d, namespace, e.object.metadata.name as string, opts).object);
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === 404)) throw err;
+      }
+    }
+    return out;
+  }
+
+  /** A server-internal write (binding, finalize): applies `mutate` to a copy of the stored object and stores
+   * it without the kind's update validation, as kube-apiserver's registry does for such subresources. */
+  mutate(d: ResourceDescriptor, namespace: string | undefined, name: string, mutate: (obj: KubeObject) => void, dryRun = false): KubeObject {
+    const current = this.getEntry(d, namespace, name);
+    const obj = clone(current.object);
+    mutate(obj);
+    delete obj.metadata.resourceVersion;
+    if (dryRun) return obj;
+    const m = obj.metadata;
+    if (m.deletionTimestamp && (m.finalizers ?? []).length === 0 && (m.deletionGracePeriodSeconds ?? 0) === 0) {
+      this.store.delete(current.key, current.modRevision);
+      return obj;
+    }
+    return this.store.update(current.key, obj, current.modRevision).object;
+  }
+
+  // ---- internals ----
+
+  private replace(
+    d: ResourceDescriptor,
+    current: Entry,
+    incoming: KubeObject,
+    opts: WriteOptions,
+    subresource: 'status' | undefined,
+    warnings: string[],
+  ): WriteResult<KubeObject> {
+    const old = current.object;
+    let obj: KubeObject;
+    if (subresource === 'status') {
+      obj = clone(old);
+      obj.status = incoming.status;
+      d.prepareForStatusUpdate?.(obj, incoming);
+    } else {
+      obj = incoming;
+      // Server-owned metadata always comes from the stored object.
+      const m = obj.metadata;
+      const o = old.metadata;
+      m.uid = o.uid;
+      m.creationTimestamp = o.creationTimestamp;
+      m.generation = o.generation;
+      if (o.deletionTimestamp) m.deletionTimestamp = o.deletionTimestamp;
+      else delete m.deletionTimestamp;
+      if (o.deletionGracePeriodSeconds !== undefined) m.deletionGracePeriodSeconds = o.deletionGracePeriodSeconds;
+      else delete m.deletionGracePeriodSeconds;
+      if (m.generation === undefined) delete m.generation;
+      d.defaults?.(obj);
+      if (d.hasStatus) {
+        if (old.status === undefined) delete obj.status;
+        else obj.status = old.status;
+      }
+      d.prepareForUpdate?.(obj, old);
+      if (d.generation && specChanged(obj, old, d.generation === 'spec+annotations')) {
+        obj.metadata.generation = (old.metadata.generation ?? 0) + 1;
+      }
+    }
+    obj.metadata.resourceVersion = old.metadata.resourceVersion;
+    this.validateUpdate(d, obj, old, subresource);
+    const req: AdmissionRequest = { operation: 'UPDATE', descriptor: d, object: obj, old, dryRun: !!opts.dryRun };
+    if (subresource) req.subresource = subresource;
+    this.runAdmission(req);
+
+    // An object whose deletion waited only on finalizers goes once the last one is removed.
+    const m = obj.metadata;
+    const finalizing = m.deletionTimestamp && (m.finalizers ?? []).length === 0 && (m.deletionGracePeriodSeconds ?? 0) === 0;
+    if (opts.dryRun) return { object: obj, warnings };
+    if (finalizing) {
+      this.store.delete(current.key, current.modRevision);
+      return { object: obj, warnings };
+    }
+    if (deepEqualJson(obj, old)) return { object: old, warnings };
+    delete obj.metadata.resourceVersion;
+    try {
+      const e = this.store.update(current.key, obj, current.modRevision);
+      return { object: e.object, warnings };
+    } catch (err) {
+      this.rollbackAdmission(req);
+      if (err instanceof StoreConflictError) throw errors.conflict(d, old.metadata.name ?? '');
+      throw err;
+    }
+  }
+
+  private gracePeriod(d: ResourceDescriptor, cur: KubeObject, opts: DeleteOptions): number {
+    if (!(d.group === '' && d.kind === 'Pod')) return 0;
+    const spec = (cur.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
+    const phase = (cur.status as { phase?: string } | undefined)?.phase;
+    if (!spec.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
+    let grace = opts.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
+    if (grace < 0) grace = 1;
+    // A pod already past its deadline is not given new time.
+    return grace;
+  }
+
+  private deleteNamespace(d: ResourceDescriptor, current: Entry, opts: DeleteOptions): { object: KubeObject; deleted: boolean } {
+    const cur = current.object;
+    if (cur.metadata.deletionTimestamp) return { object: cur, deleted: false };
+    const next = clone(cur);
+    next.metadata.deletionTimestamp = rfc3339(this.clock.now());
+    next.metadata.deletionGracePeriodSeconds = 0;
+    next.status = { ...((next.status as object) ?? {}), phase: 'Terminating' };
+    if (opts.dryRun) return { object: next, deleted: false };
+    const e = this.store.update(current.key, next, current.modRevision);
+    return { object: e.object, deleted: false };
+  }
+
+  private storeCreate(d: ResourceDescriptor, namespace: string | undefined, obj: KubeObject, generated: boolean): Entry {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return this.store.create(objectKey(d, namespace, obj.metadata.name as string), obj);
+      } catch (err) {
+        if (!(err instanceof StoreConflictError)) throw err;
+        if (!generated || attempt >= 7) throw errors.alreadyExists(d, obj.metadata.name as string);
+        obj.metadata.name = generateName(obj.metadata.generateName as string);
+      }
+    }
+  }
+
+  private decode(d: ResourceDescriptor, body: unknown, opts: WriteOptions, warnings: string[]): KubeObject {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw errors.badRequest(`Object 'Kind' is missing in '${JSON.stringify(body)}'`);
+    }
+    const obj = opts.decode === false ? clone(body as KubeObject) : decodeBody(d, body, opts.fieldValidation ?? 'Warn', warnings);
+    if (!obj.metadata || typeof obj.metadata !== 'object') obj.metadata = {};
+    return obj;
+  }
+
+  private checkTypeMeta(d: ResourceDescriptor, obj: KubeObject): void {
+    const gv = d.group ? `${d.group}/${d.version}` : d.version;
+    if (obj.apiVersion && obj.apiVersion !== gv) {
+      throw errors.badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${gv})`);
+    }
+    if (obj.kind && obj.kind !== d.kind) {
+      throw errors.badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${d.kind})`);
+    }
+    obj.apiVersion = gv;
+    obj.kind = d.kind;
+  }
+
+  private checkNamespace(d: ResourceDescriptor, obj: KubeObject, namespace: string | undefined): void {
+    if (!d.namespaced) {
+      delete obj.metadata.namespace;
+      return;
+    }
+    if (obj.metadata.namespace && obj.metadata.namespace !== namespace) {
+      throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    obj.metadata.namespace = namespace;
+  }
+
+  private requireLiveNamespace(d: ResourceDescriptor, namespace: string, name: string): void {
+    const nsd = this.registry.kind(namespaceDescriptorKey.group, namespaceDescriptorKey.kind);
+    if (!nsd) return;
+    const ns = this.store.get(objectKey(nsd, undefined, namespace));
+    if (!ns) throw errors.notFound(nsd, namespace);
+    if (ns.object.metadata.deletionTimestamp) throw errors.namespaceTerminating(d, name, namespace);
+  }
+
+  private validateCreate(d: ResourceDescriptor, obj: KubeObject): void {
+    const causes: FieldError[] = [...validateObjectMeta(obj, d.namespaced, nameValidatorFor(d)), ...(d.validate?.(obj) ?? [])];
+    if (causes.length) throw errors.invalid(d, obj.metadata.name ?? obj.metadata.generateName ?? '', causes);
+  }
+
+  private validateUpdate(d: ResourceDescriptor, obj: KubeObject, old: KubeObject, subresource?: string): void {
+    const causes: FieldError[] = validateObjectMetaUpdate(obj, old);
+    if (!subresource) {
+      causes.push(...(d.validate?.(obj) ?? []));
+      causes.push(...(d.validateUpdate?.(obj, old) ?? []));
+    }
+    if (causes.length) throw errors.invalid(d, obj.metadata.name ?? '', dedupe(causes));
+  }
+
+  private runAdmission(req: AdmissionRequest): void {
+    for (const p of this.admission) p.admit(req);
+  }
+
+  private rollbackAdmission(req: AdmissionRequest): void {
+    for (const p of this.admission) p.rollback?.(req);
+  }
+}
+
+function nameValidatorFor(d: ResourceDescriptor) {
+  return d.nameValidator;
+}
+
+function dedupe(causes: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return causes.filter((c) => {
+    const k = `${c.field}\u0000${c.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function specChanged(obj: KubeObject, old: KubeObject, annotationsToo: boolean): boolean {
+  for (const k of new Set([...Object.keys(obj), ...Object.keys(old)])) {
+    if (k === 'metadata' || k === 'status' || k === 'apiVersion' || k === 'kind') continue;
+    if (!deepEqualJson(obj[k], old[k])) return true;
+  }
+  if (annotationsToo && !deepEqualJson(obj.metadata.annotations ?? {}, old.metadata.annotations ?? {})) return true;
+  return false;
+}
+
+function forward(ev: StoreEvent, filter: ObjectFilter, sink: WatchSink): void {
+  if (filter.everything) {
+    sink.event(ev.type, ev.entry);
+    return;
+  }
+  const now = ev.type !== 'DELETED' && filter.matches(ev.entry.object);
+  const before = ev.prev !== undefined && filter.matches(ev.prev.object);
+  if (ev.type === 'ADDED') {
+    if (now) sink.event('ADDED', ev.entry);
+  } else if (ev.type === 'DELETED') {
+    if (before) sink.event('DELETED', ev.entry);
+  } else if (now && before) sink.event('MODIFIED', ev.entry);
+  else if (now) sink.event('ADDED', ev.entry);
+  else if (before) sink.event('DELETED', ev.entry);
+}
+
+function encodeContinue(key: string, revision: number): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: revision, start: key })).toString('base64url');
+}
+
+function decodeContinue(token: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString()) as { start?: unknown };
+    if (typeof parsed.start === 'string') return parsed.start;
+  } catch {
+    // fall through
+  }
+  throw errors.badRequest('continue key is not valid: invalid continue token');
+}
+
+function lowerBoundAfter(entries: Entry[], key: string): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((entries[mid] as Entry).key <= key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

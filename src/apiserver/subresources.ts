@@ -1,0 +1,186 @@
+// Subresources: status, scale, pods/binding, pods/eviction, namespaces/finalize, and the pod streams that the
+// node simulation will serve (log, exec, attach, portforward).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ResourceDescriptor } from '../api/descriptor.js';
+import { ApiError, errors } from '../api/errors.js';
+import { clone } from '../api/meta.js';
+import type { KubeObject } from '../api/types.js';
+import { rfc3339 } from '../clock/clock.js';
+import { type HandlerDeps, parseDeleteOptions, readPatch } from './handler.js';
+import { addWarnings, parseBody, readBody, sendJson } from './http-util.js';
+import type { ResourceRoute } from './route.js';
+import type { WriteOptions } from './storage/options.js';
+import { applyPatch } from './storage/patch.js';
+
+function opts(url: URL): WriteOptions {
+  const o: WriteOptions = {};
+  if (url.searchParams.getAll('dryRun').includes('All')) o.dryRun = true;
+  const fv = url.searchParams.get('fieldValidation');
+  if (fv === 'Strict' || fv === 'Warn' || fv === 'Ignore') o.fieldValidation = fv;
+  return o;
+}
+
+function subresourceVerbs(d: ResourceDescriptor, name: string): string[] | undefined {
+  return d.subresources.find((s) => s.name === name)?.verbs;
+}
+
+export async function handleSubresource(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, url: URL, method: string, r: ResourceRoute): Promise<void> {
+  const d = r.descriptor;
+  const ns = d.namespaced ? r.namespace : undefined;
+  const name = r.name as string;
+  const sub = r.subresource as string;
+  const isNamespace = d.group === '' && d.kind === 'Namespace';
+  if (isNamespace && sub === 'finalize' && method === 'PUT') {
+    const body = parseBody(await readBody(req), req.headers['content-type']) as KubeObject;
+    const finalizers = ((body.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).slice();
+    const obj = deps.storage.mutate(d, ns, name, (o) => {
+      o.spec = { ...((o.spec as object) ?? {}), finalizers };
+      if (finalizers.length === 0) delete (o.spec as { finalizers?: string[] }).finalizers;
+    });
+    return sendJson(res, 200, obj);
+  }
+  const verbs = subresourceVerbs(d, sub);
+  if (!verbs) throw errors.notFoundPath();
+
+  switch (sub) {
+    case 'status':
+      return status(deps, req, res, url, method, d, ns, name);
+    case 'scale':
+      return scale(deps, req, res, url, method, d, ns, name);
+    case 'binding':
+      if (method !== 'POST') throw errors.methodNotAllowed();
+      return binding(deps, req, res, url, d, ns as string, name);
+    case 'eviction':
+      if (method !== 'POST') throw errors.methodNotAllowed();
+      return eviction(deps, req, res, url, d, ns as string, name);
+    case 'log':
+    case 'exec':
+    case 'attach':
+    case 'portforward': {
+      // Make the pod's existence errors come first, as they would on a real cluster.
+      const pod = deps.storage.get(d, ns, name);
+      const container = url.searchParams.get('container') ?? ((pod.spec as { containers?: Array<{ name: string }> })?.containers?.[0]?.name ?? '');
+      throw errors.badRequest(
+        `container "${container}" in pod "${name}" is not available: pods/${sub} needs kubeloop's node simulation, which this build does not run yet`,
+      );
+    }
+  }
+  throw errors.methodNotAllowed();
+}
+
+async function status(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, url: URL, method: string, d: ResourceDescriptor, ns: string | undefined, name: string) {
+  const storage = deps.storage;
+  if (method === 'GET') return sendJson(res, 200, storage.get(d, ns, name));
+  if (method === 'PUT') {
+    const body = parseBody(await readBody(req), req.headers['content-type']);
+    const result = storage.update(d, ns, name, body, opts(url), 'status');
+    addWarnings(res, result.warnings);
+    return sendJson(res, 200, result.object);
+  }
+  if (method === 'PATCH') {
+    const { type, patch } = await readPatch(req);
+    const result = storage.patch(d, ns, name, type, patch, opts(url), 'status');
+    addWarnings(res, result.warnings);
+    return sendJson(res, 200, result.object);
+  }
+  throw errors.methodNotAllowed();
+}
+
+function getPath(obj: unknown, path: string[]): unknown {
+  let cur = obj;
+  for (const p of path) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[p] : undefined;
+  return cur;
+}
+
+function toScale(d: ResourceDescriptor, obj: KubeObject): KubeObject {
+  const spec = d.scale;
+  if (!spec) throw errors.notFoundPath();
+  const m = obj.metadata;
+  const metadata: KubeObject['metadata'] = { name: m.name, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp };
+  if (m.namespace) metadata.namespace = m.namespace;
+  return {
+    kind: 'Scale',
+    apiVersion: 'autoscaling/v1',
+    metadata,
+    spec: { replicas: (getPath(obj, spec.specReplicasPath) as number | undefined) ?? 0 },
+    status: { replicas: (getPath(obj, spec.statusReplicasPath) as number | undefined) ?? 0, selector: spec.selector(obj) },
+  };
+}
+
+const scaleDescriptor = { group: 'autoscaling', kind: 'Scale', plural: 'scale' } as unknown as ResourceDescriptor;
+
+async function scale(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, url: URL, method: string, d: ResourceDescriptor, ns: string | undefined, name: string) {
+  const storage = deps.storage;
+  const current = storage.get(d, ns, name);
+  if (method === 'GET') return sendJson(res, 200, toScale(d, current));
+  let next: KubeObject;
+  if (method === 'PUT') {
+    next = parseBody(await readBody(req), req.headers['content-type']) as KubeObject;
+  } else if (method === 'PATCH') {
+    const { type, patch } = await readPatch(req);
+    next = applyPatch(scaleDescriptor, toScale(d, current), type, patch);
+  } else {
+    throw errors.methodNotAllowed();
+  }
+  const replicas = (next.spec as { replicas?: unknown } | undefined)?.replicas;
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas)) {
+    throw errors.badRequest(`Scale in version "v1" cannot be handled as a Scale: json: cannot unmarshal ${typeof replicas} into Go struct field ScaleSpec.spec.replicas of type int32`);
+  }
+  if (replicas < 0) {
+    throw errors.invalid({ group: 'autoscaling', kind: 'Scale' }, name, [
+      { reason: 'FieldValueInvalid', field: 'spec.replicas', message: `Invalid value: ${replicas}: must be greater than or equal to 0` },
+    ]);
+  }
+  const rv = next.metadata?.resourceVersion;
+  if (rv && rv !== current.metadata.resourceVersion) throw errors.conflict(d, name);
+  const updated = clone(current);
+  const path = d.scale?.specReplicasPath ?? ['spec', 'replicas'];
+  let cur = updated as Record<string, unknown>;
+  for (const p of path.slice(0, -1)) cur = (cur[p] ??= {}) as Record<string, unknown>;
+  cur[path[path.length - 1] as string] = replicas;
+  const result = storage.update(d, ns, name, updated, { ...opts(url), decode: false });
+  return sendJson(res, 200, toScale(d, result.object));
+}
+
+async function binding(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, url: URL, d: ResourceDescriptor, ns: string, name: string) {
+  const body = parseBody(await readBody(req), req.headers['content-type']) as { target?: { kind?: string; name?: string } };
+  const target = body.target ?? {};
+  if (!target.name) {
+    throw errors.invalid({ group: '', kind: 'Binding' }, name, [{ reason: 'FieldValueRequired', field: 'target.name', message: 'Required value' }]);
+  }
+  if (target.kind && target.kind !== 'Node') {
+    throw errors.invalid({ group: '', kind: 'Binding' }, name, [
+      { reason: 'FieldValueNotSupported', field: 'target.kind', message: `Unsupported value: "${target.kind}": supported values: "Node", "<empty>"` },
+    ]);
+  }
+  const dryRun = url.searchParams.getAll('dryRun').includes('All');
+  deps.storage.mutate(
+    d,
+    ns,
+    name,
+    (pod) => {
+      const spec = (pod.spec ??= {}) as { nodeName?: string };
+      if (pod.metadata.deletionTimestamp) throw errors.conflict(d, name, 'pod is being deleted, cannot be assigned to a host');
+      if (spec.nodeName) {
+        throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${spec.nodeName}"`, {
+          name,
+          kind: 'pods/binding',
+        });
+      }
+      spec.nodeName = target.name;
+      const st = (pod.status ??= {}) as { conditions?: Array<Record<string, unknown>> };
+      const conds = (st.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+      conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(deps.clock.now()) });
+      st.conditions = conds;
+    },
+    dryRun,
+  );
+  return sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+}
+
+async function eviction(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, url: URL, d: ResourceDescriptor, ns: string, name: string) {
+  const buf = await readBody(req);
+  const body = buf.length ? (parseBody(buf, req.headers['content-type']) as { deleteOptions?: Record<string, unknown> }) : {};
+  deps.storage.delete(d, ns, name, parseDeleteOptions(body.deleteOptions, url));
+  return sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+// kubeloop's command line.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runUp, type UpOptions } from './up.js';
+
+function intArg(name: string, min: number, max: number) {
+  return (v: string): number => {
+    if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`${name} must be an integer between ${min} and ${max}`);
+    const n = Number(v);
+    if (n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer between ${min} and ${max}`);
+    return n;
+  };
+}
+
+function positiveNumber(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number greater than 0`);
+    return n;
+  };
+}
+
+export function buildCli(): Command {
+  const program = new Command('kubeloop');
+  program.exitOverride();
+  program
+    .description('A Kubernetes control plane in one process: the real kubectl talks to it; nodes are simulated.')
+    .version('0.1.0')
+    .showHelpAfterError('(run kubeloop --help for usage)');
+  program
+    .command('up')
+    .description('start the control plane and serve the Kubernetes API')
+    .exitOverride()
+    .addOption(new Option('--port <n>', 'port to serve on (0 picks a free port)').default(6443).argParser(intArg('--port', 0, 65535)))
+    .addOption(new Option('--address <ip>', 'address to listen on').default('127.0.0.1'))
+    .addOption(new Option('--data-dir <dir>', 'where kubeloop keeps its state (default ~/.kubeloop)'))
+    .addOption(new Option('--in-memory', 'keep nothing on disk'))
+    .addOption(new Option('--kubeconfig <file>', 'write a standalone kubeconfig here instead of merging into $KUBECONFIG or ~/.kube/config'))
+    .addOption(new Option('--nodes <n>', 'number of simulated nodes').default(1).argParser(intArg('--nodes', 0, 100000)))
+    .addOption(new Option('--time-scale <factor>', 'run cluster time this many times faster').argParser(positiveNumber('--time-scale')))
+    .addOption(new Option('--insecure-http', 'serve plain HTTP without authentication (loopback addresses only)'))
+    .action(async (opts: UpOptions) => {
+      await runUp(opts);
+    });
+  return program;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildCli();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander has already printed its message; help and version are successful exits.
+      process.exit(err.exitCode === 0 ? 0 : 2);
+    }
+    process.stderr.write(`kubeloop: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}
+
+void main(process.argv);

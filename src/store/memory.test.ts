@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { KubeObject } from '../api/types.js';
+import { MemoryStore } from './memory.js';
+import { GoneError, type StoreEvent, StoreConflictError } from './store.js';
+
+const obj = (name: string, extra: Record<string, unknown> = {}): KubeObject => ({ metadata: { name }, ...extra });
+
+describe('MemoryStore', () => {
+  it('stamps one global revision as resourceVersion and freezes objects', () => {
+    const s = new MemoryStore();
+    const a = s.create('/core/pods/default/a', obj('a'));
+    const b = s.create('/core/configmaps/default/b', obj('b'));
+    assert.equal(b.modRevision, a.modRevision + 1);
+    assert.equal(a.object.metadata.resourceVersion, String(a.modRevision));
+    assert.ok(Object.isFrozen(a.object.metadata));
+    assert.equal(s.revision(), b.modRevision);
+  });
+
+  it('lists in key order by namespace prefix and across namespaces', () => {
+    const s = new MemoryStore();
+    for (const k of ['/core/pods/b/x', '/core/pods/a/z', '/core/pods/a/y', '/core/pods/c/w']) s.create(k, obj(k.split('/')[4] as string));
+    assert.deepEqual(
+      s.list('/core/pods/a/').entries.map((e) => e.key),
+      ['/core/pods/a/y', '/core/pods/a/z'],
+    );
+    assert.deepEqual(
+      s.list('/core/pods/').entries.map((e) => e.key),
+      ['/core/pods/a/y', '/core/pods/a/z', '/core/pods/b/x', '/core/pods/c/w'],
+    );
+    assert.equal(s.count('/core/pods/a/'), 2);
+  });
+
+  it('refuses duplicate creates and stale updates', () => {
+    const s = new MemoryStore();
+    const e = s.create('/core/pods/ns/a', obj('a'));
+    assert.throws(() => s.create('/core/pods/ns/a', obj('a')), StoreConflictError);
+    s.update('/core/pods/ns/a', obj('a', { spec: 1 }), e.modRevision);
+    assert.throws(() => s.update('/core/pods/ns/a', obj('a', { spec: 2 }), e.modRevision), (err: unknown) => err instanceof StoreConflictError && err.reason === 'stale');
+    assert.throws(() => s.delete('/core/pods/ns/missing'), StoreConflictError);
+  });
+
+  it('replays history from a revision, then delivers live events in order', () => {
+    const s = new MemoryStore();
+    const a = s.create('/core/pods/ns/a', obj('a'));
+    s.update('/core/pods/ns/a', obj('a', { v: 2 }));
+    const seen: StoreEvent[] = [];
+    const h = s.watch('/core/pods/', a.modRevision, (e) => seen.push(e));
+    s.delete('/core/pods/ns/a');
+    s.create('/core/configmaps/ns/c', obj('c'));
+    h.cancel();
+    s.create('/core/pods/ns/b', obj('b'));
+    assert.deepEqual(
+      seen.map((e) => e.type),
+      ['MODIFIED', 'DELETED'],
+    );
+    const del = seen[1] as StoreEvent;
+    assert.equal(del.entry.object.metadata.resourceVersion, String(del.revision));
+  });
+
+  it('answers Gone for a revision older than the history window', () => {
+    const s = new MemoryStore({ historyEvents: 3 });
+    for (let i = 0; i < 10; i++) s.create(`/core/pods/ns/p${i}`, obj(`p${i}`));
+    assert.throws(() => s.watch('/core/pods/', 2, () => {}), GoneError);
+    const seen: StoreEvent[] = [];
+    s.watch('/core/pods/', s.oldestWatchableRevision(), (e) => seen.push(e));
+    assert.equal(seen.length, 3);
+  });
+});

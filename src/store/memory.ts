@@ -1,0 +1,234 @@
+// In-memory backend: per-resource buckets of sorted keys, a bounded event history for resumable watches.
+import type { KubeObject } from '../api/types.js';
+import {
+  deepFreeze,
+  type Entry,
+  GoneError,
+  type Store,
+  StoreConflictError,
+  type StoreEvent,
+  type WatchHandle,
+} from './store.js';
+
+interface Watcher {
+  prefix: string;
+  onEvent: (e: StoreEvent) => void;
+  active: boolean;
+}
+
+/** Keys look like /<group>/<resource>/<namespace>/<name>; a bucket holds one resource. */
+function bucketOf(key: string): string {
+  let slashes = 0;
+  for (let i = 0; i < key.length; i++) {
+    if (key.charCodeAt(i) === 47 && ++slashes === 3) return key.slice(0, i + 1);
+  }
+  return key.endsWith('/') ? key : `${key}/`;
+}
+
+class Bucket {
+  readonly entries = new Map<string, Entry>();
+  private sorted: string[] = [];
+
+  insert(key: string): void {
+    const i = lowerBound(this.sorted, key);
+    this.sorted.splice(i, 0, key);
+  }
+  remove(key: string): void {
+    const i = lowerBound(this.sorted, key);
+    if (this.sorted[i] === key) this.sorted.splice(i, 1);
+  }
+  range(prefix: string): Entry[] {
+    const out: Entry[] = [];
+    for (let i = lowerBound(this.sorted, prefix); i < this.sorted.length; i++) {
+      const k = this.sorted[i] as string;
+      if (!k.startsWith(prefix)) break;
+      out.push(this.entries.get(k) as Entry);
+    }
+    return out;
+  }
+  countRange(prefix: string): number {
+    let n = 0;
+    for (let i = lowerBound(this.sorted, prefix); i < this.sorted.length; i++) {
+      if (!(this.sorted[i] as string).startsWith(prefix)) break;
+      n++;
+    }
+    return n;
+  }
+}
+
+function lowerBound(arr: string[], key: string): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((arr[mid] as string) < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export interface MemoryStoreOptions {
+  /** How many past events a watch can resume through (etcd's compaction window, counted in events). */
+  historyEvents?: number;
+  /** Starting revision (a restored store continues from its old revision). */
+  startRevision?: number;
+}
+
+export class MemoryStore implements Store {
+  private rev: number;
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly history: StoreEvent[] = [];
+  private historyStart = 0; // index of the oldest retained event in `history`
+  private compactedRev: number;
+  private readonly maxHistory: number;
+  private readonly watchers = new Map<string, Set<Watcher>>(); // by bucket prefix
+  private readonly wideWatchers = new Set<Watcher>(); // prefixes shorter than a bucket
+
+  constructor(opts: MemoryStoreOptions = {}) {
+    this.rev = opts.startRevision ?? 1;
+    this.compactedRev = this.rev;
+    this.maxHistory = opts.historyEvents ?? 200_000;
+  }
+
+  revision(): number {
+    return this.rev;
+  }
+
+  oldestWatchableRevision(): number {
+    return this.compactedRev;
+  }
+
+  get(key: string): Entry | undefined {
+    return this.buckets.get(bucketOf(key))?.entries.get(key);
+  }
+
+  list(prefix: string): { entries: Entry[]; revision: number } {
+    if (prefix.split('/').length - 1 >= 3) {
+      const b = this.buckets.get(bucketOf(prefix));
+      return { entries: b ? b.range(prefix) : [], revision: this.rev };
+    }
+    const entries: Entry[] = [];
+    for (const name of [...this.buckets.keys()].filter((b) => b.startsWith(prefix)).sort()) {
+      entries.push(...(this.buckets.get(name) as Bucket).range(name));
+    }
+    return { entries, revision: this.rev };
+  }
+
+  count(prefix: string): number {
+    const b = this.buckets.get(bucketOf(prefix));
+    return b ? b.countRange(prefix) : 0;
+  }
+
+  create(key: string, object: KubeObject): Entry {
+    const bucket = this.bucket(key);
+    if (bucket.entries.has(key)) throw new StoreConflictError(key, 'exists');
+    const entry = this.stamp(key, object);
+    bucket.entries.set(key, entry);
+    bucket.insert(key);
+    this.emit({ type: 'ADDED', revision: entry.modRevision, key, entry });
+    return entry;
+  }
+
+  update(key: string, object: KubeObject, expectRevision?: number): Entry {
+    const bucket = this.bucket(key);
+    const prev = bucket.entries.get(key);
+    if (!prev) throw new StoreConflictError(key, 'missing');
+    if (expectRevision !== undefined && prev.modRevision !== expectRevision) throw new StoreConflictError(key, 'stale');
+    const entry = this.stamp(key, object);
+    bucket.entries.set(key, entry);
+    this.emit({ type: 'MODIFIED', revision: entry.modRevision, key, entry, prev });
+    return entry;
+  }
+
+  delete(key: string, expectRevision?: number): Entry {
+    const bucket = this.bucket(key);
+    const prev = bucket.entries.get(key);
+    if (!prev) throw new StoreConflictError(key, 'missing');
+    if (expectRevision !== undefined && prev.modRevision !== expectRevision) throw new StoreConflictError(key, 'stale');
+    bucket.entries.delete(key);
+    bucket.remove(key);
+    // Watchers see the last state stamped with the deletion revision, as kube-apiserver's watch cache does.
+    this.rev++;
+    const tomb = {
+      ...prev.object,
+      metadata: { ...prev.object.metadata, resourceVersion: String(this.rev) },
+    } as KubeObject;
+    const entry: Entry = { key, object: deepFreeze(tomb), modRevision: this.rev };
+    this.emit({ type: 'DELETED', revision: this.rev, key, entry, prev });
+    return prev;
+  }
+
+  watch(prefix: string, fromRevision: number, onEvent: (e: StoreEvent) => void): WatchHandle {
+    if (fromRevision < this.compactedRev) throw new GoneError(fromRevision, this.compactedRev);
+    const w: Watcher = { prefix, onEvent, active: true };
+    // Replay retained history after fromRevision, then go live. Both happen synchronously, so no write can
+    // slip in between (JavaScript runs this method to completion).
+    for (let i = this.firstIndexAfter(fromRevision); i < this.history.length; i++) {
+      const e = this.history[i] as StoreEvent;
+      if (e.key.startsWith(prefix)) onEvent(e);
+      if (!w.active) break;
+    }
+    if (prefix.split('/').length - 1 >= 3) {
+      const b = bucketOf(prefix);
+      let set = this.watchers.get(b);
+      if (!set) this.watchers.set(b, (set = new Set()));
+      set.add(w);
+    } else {
+      this.wideWatchers.add(w);
+    }
+    return {
+      cancel: () => {
+        w.active = false;
+        this.watchers.get(bucketOf(prefix))?.delete(w);
+        this.wideWatchers.delete(w);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    for (const set of this.watchers.values()) set.clear();
+    this.wideWatchers.clear();
+  }
+
+  private bucket(key: string): Bucket {
+    const name = bucketOf(key);
+    let b = this.buckets.get(name);
+    if (!b) this.buckets.set(name, (b = new Bucket()));
+    return b;
+  }
+
+  private stamp(key: string, object: KubeObject): Entry {
+    this.rev++;
+    object.metadata.resourceVersion = String(this.rev);
+    return { key, object: deepFreeze(object), modRevision: this.rev };
+  }
+
+  private firstIndexAfter(rev: number): number {
+    let lo = this.historyStart;
+    let hi = this.history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.history[mid] as StoreEvent).revision <= rev) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private emit(e: StoreEvent): void {
+    this.history.push(e);
+    if (this.history.length - this.historyStart > this.maxHistory) {
+      const dropped = this.history[this.historyStart] as StoreEvent;
+      this.history[this.historyStart] = undefined as unknown as StoreEvent;
+      this.historyStart++;
+      this.compactedRev = dropped.revision;
+      // Reclaim the array's dead front now and then instead of shifting on every write.
+      if (this.historyStart > 65_536 && this.historyStart * 2 > this.history.length) {
+        this.history.splice(0, this.historyStart);
+        this.historyStart = 0;
+      }
+    }
+    const set = this.watchers.get(bucketOf(e.key));
+    if (set) for (const w of set) if (w.active && e.key.startsWith(w.prefix)) w.onEvent(e);
+    for (const w of this.wideWatchers) if (w.active && e.key.startsWith(w.prefix)) w.onEvent(e);
+  }
+}

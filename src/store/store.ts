@@ -1,0 +1,80 @@
+// The versioned store contract, with etcd's semantics: one global revision stamps every write; each object
+// remembers the revision that last changed it; a watch can resume from any revision still in the history
+// window, and an older one is answered with Gone. Backends: memory (here), sqlite and etcd (later issues).
+import type { KubeObject } from '../api/types.js';
+
+export interface Entry {
+  readonly key: string;
+  /** Deep-frozen; metadata.resourceVersion equals String(modRevision). */
+  readonly object: KubeObject;
+  readonly modRevision: number;
+  /** Cached JSON text of `object`, filled on first use (see `entryJson`). */
+  json?: string;
+}
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface StoreEvent {
+  readonly type: EventType;
+  readonly revision: number;
+  readonly key: string;
+  /** For DELETED: the object as it was last stored, with resourceVersion = the deletion revision. */
+  readonly entry: Entry;
+  readonly prev?: Entry;
+}
+
+export interface WatchHandle {
+  cancel(): void;
+}
+
+export class GoneError extends Error {
+  constructor(
+    readonly requested: number,
+    readonly oldest: number,
+  ) {
+    super(`too old resource version: ${requested} (${oldest})`);
+  }
+}
+
+export class StoreConflictError extends Error {
+  constructor(readonly key: string, readonly reason: 'exists' | 'missing' | 'stale') {
+    super(`${reason}: ${key}`);
+  }
+}
+
+export interface Store {
+  /** Current revision (the resourceVersion of the newest write). */
+  revision(): number;
+  get(key: string): Entry | undefined;
+  /** Entries whose key starts with `prefix`, in key order, with the revision they were read at. */
+  list(prefix: string): { entries: Entry[]; revision: number };
+  /** Counts entries under a prefix without materializing them. */
+  count(prefix: string): number;
+  /** Creates; the store stamps metadata.resourceVersion and freezes the object. Throws StoreConflictError('exists'). */
+  create(key: string, object: KubeObject): Entry;
+  /** Replaces, if the current modRevision equals `expectRevision` (when given). Throws StoreConflictError. */
+  update(key: string, object: KubeObject, expectRevision?: number): Entry;
+  /** Removes, if the current modRevision equals `expectRevision` (when given). Returns the removed entry. */
+  delete(key: string, expectRevision?: number): Entry;
+  /** Delivers, in revision order, events with revision > `fromRevision` for keys under `prefix`, then live ones.
+   * Throws GoneError if `fromRevision` is older than the history window. */
+  watch(prefix: string, fromRevision: number, onEvent: (e: StoreEvent) => void): WatchHandle;
+  /** The oldest revision a watch may resume from. */
+  oldestWatchableRevision(): number;
+  close(): Promise<void>;
+}
+
+/** JSON text of an entry's object, computed once: lists and watches reuse it instead of re-serializing. */
+export function entryJson(e: Entry): string {
+  if (e.json === undefined) e.json = JSON.stringify(e.object);
+  return e.json;
+}
+
+/** Freezes a JSON value in place, all the way down. */
+export function deepFreeze<T>(v: T): T {
+  if (v !== null && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const k of Object.keys(v as object)) deepFreeze((v as Record<string, unknown>)[k]);
+  }
+  return v;
+}
