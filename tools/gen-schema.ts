@@ -7,6 +7,7 @@
 // core/v1) and which string fields are resource quantities. kubernetes-types' declaration files carry both.
 //
 // Run: node --import tsx tools/gen-schema.ts   (deterministic; commit the output)
+//      node --import tsx tools/gen-schema.ts --check   (exit 1 when the committed catalog is stale)
 import { readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -203,7 +204,7 @@ async function main(): Promise<void> {
 
 /**
  * Encodes a field type as a compact token: a primitive (`string`, `byte`, `int32`, `int64`, `double`, `boolean`,
- * `int-or-string`, `quantity`, `time`, `microtime`, `any`), a type name, or `[]T` / `{}T` for lists and string maps.
+ * `int-or-string`, `quantity`, `time`, `microtime`, `any` (RawExtension), `fields-v1`), a type name, or `[]T` / `{}T` for lists and string maps.
  */
 function fieldToken(type: string, format: string, declared: string | undefined, ref: (cls: string) => string): string {
   const arr = /^Array<(.+)>$/.exec(type);
@@ -233,7 +234,8 @@ function fieldToken(type: string, format: string, declared: string | undefined, 
     case 'IntOrString':
       return 'int-or-string';
     case 'any':
-      return 'any';
+      // Both are free-form JSON; the name only matters for the OpenAPI reference.
+      return declared === 'FieldsV1' ? 'fields-v1' : 'any';
     default:
       if (/^[A-Z]\w*$/.test(type)) return ref(type);
       throw new Error(`unhandled attribute type ${type}`);
@@ -280,7 +282,17 @@ function writeCatalog(types: Map<string, { fields: Array<[string, string]>; requ
     lines.push(`}${i < pkgNames.length - 1 ? ',' : ''}`);
   });
   lines.push('}', '}');
-  writeFileSync(outFile, `${lines.join('\n')}\n`);
+  const text = `${lines.join('\n')}\n`;
+  if (process.argv.includes('--check')) {
+    const current = existsSync(outFile) ? readFileSync(outFile, 'utf8') : '';
+    if (current !== text) {
+      console.error(`${relative(root, outFile)} is stale: run node --import tsx tools/gen-schema.ts`);
+      process.exit(1);
+    }
+    console.log(`${relative(root, outFile)} is up to date`);
+    return;
+  }
+  writeFileSync(outFile, text);
   const count = Object.values(sortedPackages).reduce((n, p) => n + Object.keys(p).length, 0);
   console.log(`wrote ${relative(root, outFile)}: ${count} types in ${pkgNames.length} packages`);
 }

@@ -63,9 +63,10 @@ export interface ResourceDescriptor {
   prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
   /** Does this kind have a status that the main resource ignores (status subresource present)? */
   hasStatus: boolean;
-  /** Status-subresource writes keep the old object except `status`; this hook may carry over more from the
-   * request (Deployment keeps the request's annotations, as kube-apiserver's status strategy does). */
-  prepareForStatusUpdate?(obj: KubeObject, old: KubeObject): void;
+  /** Status-subresource writes keep the stored object except `status`: `obj` is that copy, `request` the
+   * object the client sent. The hook may carry more over from the request (Deployment keeps the request's
+   * annotations, as kube-apiserver's status strategy does). */
+  prepareForStatusUpdate?(obj: KubeObject, request: KubeObject): void;
   /** metadata.generation: absent = the kind has none; 'spec' = starts at 1, +1 on any change outside
    * metadata and status; 'spec+annotations' = also on annotation changes (Deployment). */
   generation?: 'spec' | 'spec+annotations';

@@ -29,7 +29,8 @@ function fromClientCert(req: IncomingMessage): UserInfo | null {
   if (!socket.encrypted || !socket.authorized || typeof socket.getPeerCertificate !== 'function') return null;
   const cert = socket.getPeerCertificate();
   if (!cert || !cert.subject) return null;
-  // A serving certificate from the same CA must not pass as a client identity.
+  // A serving certificate from the same CA must not pass as a client identity. OpenSSL's purpose
+  // check refuses it already; checking here keeps that true whatever the TLS options are.
   if (cert.ext_key_usage && !cert.ext_key_usage.includes(CLIENT_AUTH_OID)) return null;
   const user = first(cert.subject.CN);
   if (!user) return null;

@@ -168,7 +168,7 @@ async function resource(deps: HandlerDeps, req: IncomingMessage, res: ServerResp
     }
     if (method === 'POST') {
       requireVerb(d, 'create');
-      const body = parseBody(await readBody(req), req.headers['content-type']);
+      const body = parseBody(await readBody(req), req.headers['content-type'], true);
       const result = storage.create(d, ns, body, writeOptions(url));
       addWarnings(res, result.warnings);
       return sendJson(res, 201, result.object);
@@ -195,7 +195,7 @@ async function resource(deps: HandlerDeps, req: IncomingMessage, res: ServerResp
     }
     case 'PUT': {
       requireVerb(d, 'update');
-      const body = parseBody(await readBody(req), req.headers['content-type']);
+      const body = parseBody(await readBody(req), req.headers['content-type'], true);
       const result = storage.update(d, ns, name, body, writeOptions(url));
       addWarnings(res, result.warnings);
       return sendJson(res, 200, result.object);

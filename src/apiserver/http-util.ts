@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { ApiError, errors } from '../api/errors.js';
 import type { Status } from '../api/types.js';
+import { RawJson } from './storage/decode.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -64,12 +65,14 @@ export function mediaType(header: string | undefined): string {
   return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
-/** Decodes a request body by Content-Type: JSON (also when the header is missing), YAML, and nothing else. */
-export function parseBody(buf: Buffer, contentType: string | undefined): unknown {
+/** Decodes a request body by Content-Type: JSON (also when the header is missing), YAML, and nothing else.
+ * With `raw`, JSON stays text (RawJson) so the schema decoder can see duplicate fields. */
+export function parseBody(buf: Buffer, contentType: string | undefined, raw = false): unknown {
   const mt = mediaType(contentType);
   const text = buf.toString('utf8');
   if (mt === '' || mt === 'application/json' || mt.endsWith('+json')) {
     if (text.trim() === '') throw errors.badRequest('the body of the request is empty');
+    if (raw) return new RawJson(text);
     try {
       return JSON.parse(text);
     } catch (err) {

@@ -72,7 +72,7 @@ async function status(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   const storage = deps.storage;
   if (method === 'GET') return sendJson(res, 200, storage.get(d, ns, name));
   if (method === 'PUT') {
-    const body = parseBody(await readBody(req), req.headers['content-type']);
+    const body = parseBody(await readBody(req), req.headers['content-type'], true);
     const result = storage.update(d, ns, name, body, opts(url), 'status');
     addWarnings(res, result.warnings);
     return sendJson(res, 200, result.object);

@@ -58,7 +58,7 @@ function assemble(name: string, cluster: NamedCluster['cluster'], user: NamedUse
 }
 
 /** The file kubectl itself would read first: the first `$KUBECONFIG` entry, else ~/.kube/config. */
-export function defaultKubeconfigPath(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
+export function kubeconfigPathForMerge(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
   const fromEnv = (env.KUBECONFIG ?? '').split(delimiter).find((p) => p.trim() !== '');
   return fromEnv ?? join(home, '.kube', 'config');
 }
@@ -87,7 +87,8 @@ export async function mergeIntoKubeconfig(file: string, cfg: Kubeconfig): Promis
 
 /** The merge itself, on YAML text; exported for tests. */
 export function mergeText(existing: string, cfg: Kubeconfig): string {
-  const doc = existing.trim() === '' ? new Document({}) : parseDocument(existing);
+  if (existing.trim() === '') return new Document(cfg).toString({ lineWidth: 0 });
+  const doc = parseDocument(existing);
   if (doc.errors.length > 0) throw new Error(`cannot parse existing kubeconfig: ${doc.errors[0]!.message}`);
   if (!isMap(doc.contents)) {
     if (doc.contents !== null && doc.contents !== undefined) throw new Error('existing kubeconfig is not a YAML mapping');

@@ -51,45 +51,43 @@ export async function ensurePki(dir: string | undefined, opts: PkiOptions = { ho
   if (dir === undefined) return generateAll(hosts);
 
   const stored = await loadFiles(dir);
-  const ca = stored.caCert && stored.caKey && validCa(stored.caCert, stored.caKey) ? stored : undefined;
-  if (!ca) {
+  const { caCert, caKey } = stored;
+  if (!caCert || !caKey || !validCa(caCert, caKey)) {
     const pki = await generateAll(hosts);
     await persist(dir, pki, Object.keys(FILES) as (keyof Pki)[]);
     return pki;
   }
 
-  const pki: Partial<Pki> = { caCert: stored.caCert, caKey: stored.caKey };
+  const ca = new X509Certificate(caCert);
   const changed: (keyof Pki)[] = [];
-  const caX509 = new X509Certificate(stored.caCert!);
-
-  if (stored.serverCert && stored.serverKey && validLeaf(stored.serverCert, stored.serverKey, caX509) &&
-      coversHosts(new X509Certificate(stored.serverCert), hosts)) {
-    pki.serverCert = stored.serverCert;
-    pki.serverKey = stored.serverKey;
-  } else {
+  let server = { cert: stored.serverCert ?? '', key: stored.serverKey ?? '' };
+  if (!validLeaf(server.cert, server.key, ca) || !coversHosts(server.cert, hosts)) {
     // Keep every name the old certificate had, so adding a host never drops one used before.
-    const previous = stored.serverCert ? sanHosts(stored.serverCert) : [];
-    const leaf = await issueLeaf(stored.caCert!, stored.caKey!, 'server', uniqueHosts([...hosts, ...previous]));
-    pki.serverCert = leaf.cert;
-    pki.serverKey = leaf.key;
+    server = await issueLeaf(caCert, caKey, 'server', uniqueHosts([...hosts, ...safeSanHosts(server.cert)]));
     changed.push('serverCert', 'serverKey');
   }
-
-  if (stored.clientCert && stored.clientKey && validLeaf(stored.clientCert, stored.clientKey, caX509)) {
-    pki.clientCert = stored.clientCert;
-    pki.clientKey = stored.clientKey;
-  } else {
-    const leaf = await issueLeaf(stored.caCert!, stored.caKey!, 'client', []);
-    pki.clientCert = leaf.cert;
-    pki.clientKey = leaf.key;
+  let client = { cert: stored.clientCert ?? '', key: stored.clientKey ?? '' };
+  if (!validLeaf(client.cert, client.key, ca)) {
+    client = await issueLeaf(caCert, caKey, 'client', []);
     changed.push('clientCert', 'clientKey');
   }
+  let token = stored.token?.trim() ?? '';
+  if (!token) {
+    token = newToken();
+    changed.push('token');
+  }
 
-  pki.token = stored.token?.trim() || newToken();
-  if (pki.token !== stored.token?.trim()) changed.push('token');
-
-  if (changed.length > 0) await persist(dir, pki as Pki, changed);
-  return pki as Pki;
+  const pki: Pki = {
+    caCert,
+    caKey,
+    serverCert: server.cert,
+    serverKey: server.key,
+    clientCert: client.cert,
+    clientKey: client.key,
+    token,
+  };
+  if (changed.length > 0) await persist(dir, pki, changed);
+  return pki;
 }
 
 async function loadFiles(dir: string): Promise<Partial<Pki>> {
@@ -143,8 +141,8 @@ function expiresSoon(cert: X509Certificate, margin: number): boolean {
   return Date.parse(cert.validTo) - margin < now || Date.parse(cert.validFrom) > now;
 }
 
-function coversHosts(cert: X509Certificate, hosts: string[]): boolean {
-  const have = new Set(sanHosts(cert).map(normalizeHost));
+function coversHosts(certPem: string, hosts: string[]): boolean {
+  const have = new Set(safeSanHosts(certPem).map(normalizeHost));
   return hosts.every((h) => have.has(normalizeHost(h)));
 }
 
@@ -157,6 +155,14 @@ export function sanHosts(cert: X509Certificate | string): string[] {
     if (m?.[2]) out.push(m[2]);
   }
   return out;
+}
+
+function safeSanHosts(certPem: string): string[] {
+  try {
+    return sanHosts(certPem);
+  } catch {
+    return []; // unreadable certificate: it is being replaced anyway
+  }
 }
 
 function normalizeHost(host: string): string {

@@ -34,7 +34,7 @@ export async function runUp(opts: UpOptions): Promise<void> {
   const dataDir = opts.dataDir ?? path.join(os.homedir(), '.kubeloop');
   const clock: Clock = opts.timeScale && opts.timeScale !== 1 ? new ScaledClock(opts.timeScale) : new RealClock();
   const store = new MemoryStore();
-  const registry = new Registry(allKinds);
+  const registry = new Registry([...allKinds]);
 
   let server: ApiServer;
   let kubeconfig;

@@ -81,25 +81,28 @@ export async function startKubeloop(opts: StartOptions = {}): Promise<Cluster> {
   live.add(entry);
 
   let log = '';
-  const append = (chunk: Buffer): void => {
-    log += chunk.toString();
+  const append = (chunk: string): void => {
+    log += chunk;
     if (log.length > MAX_LOG) log = log.slice(-MAX_LOG / 2);
   };
   let stdoutText = '';
-  child.stdout!.on('data', (d: Buffer) => {
+  child.stdout!.setEncoding('utf8');
+  child.stderr!.setEncoding('utf8');
+  child.stdout!.on('data', (d: string) => {
     append(d);
-    if (stdoutText.length < 65536) stdoutText += d.toString();
+    if (stdoutText.length < 65536) stdoutText += d;
   });
   child.stderr!.on('data', append);
 
+  let ended: number | string | undefined;
   const exited = new Promise<number | string>((resolve) => {
-    child.on('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
-    child.on('error', (err) => resolve(`spawn error: ${err.message}`));
+    child.on('exit', (code, signal) => resolve((ended = code ?? signal ?? 'unknown')));
+    child.on('error', (err) => resolve((ended = `could not start: ${err.message}`)));
   });
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) {
+      if (ended === undefined) {
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exited;
@@ -121,7 +124,7 @@ export async function startKubeloop(opts: StartOptions = {}): Promise<Cluster> {
     throw new Error(`kubeloop did not become ready: ${why}\n--- server output ---\n${output.slice(-8000)}`);
   };
   const notExited = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) await fail(`server exited (${await exited})`);
+    if (ended !== undefined) await fail(`server exited (${ended})`);
   };
 
   let url: string | undefined;
@@ -157,7 +160,7 @@ export async function startKubeloop(opts: StartOptions = {}): Promise<Cluster> {
 function isolatedEnv(home: string, kubeconfig: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && !/^(KUBECONFIG|KUBECACHEDIR|KUBERC|KUBECTL_.*|XDG_.*)$/.test(k)) env[k] = v;
+    if (v !== undefined && !/^(KUBECONFIG|KUBECACHEDIR|KUBERC|KUBECTL_.*)$/.test(k)) env[k] = v;
   }
   env.HOME = home;
   env.KUBECONFIG = kubeconfig;
@@ -175,8 +178,10 @@ function runKubectl(
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout!.setEncoding('utf8');
+    child.stderr!.setEncoding('utf8');
+    child.stdout!.on('data', (d: string) => (stdout += d));
+    child.stderr!.on('data', (d: string) => (stderr += d));
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { constants, existsSync, statSync } from 'node:fs';
 import { access, chmod, mkdir, open, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { delimiter, dirname, isAbsolute, join } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
 
@@ -26,7 +26,7 @@ export function findKubectl(): Promise<string> {
 async function locate(): Promise<string> {
   const fromEnv = process.env.KUBECTL?.trim();
   if (fromEnv) {
-    const path = isAbsolute(fromEnv) || fromEnv.includes('/') ? fromEnv : await onPath(fromEnv);
+    const path = fromEnv.includes('/') ? resolve(fromEnv) : await onPath(fromEnv);
     if (path && (await isExecutable(path))) return path;
     throw new Error(`KUBECTL=${fromEnv} is not an executable file`);
   }

@@ -8,9 +8,11 @@ import type { FieldError, KubeObject } from '../types.js';
 import { nonNegative } from '../validation/meta.js';
 import { defaultPodTemplateSpec } from './podspec.js';
 import {
+  dropZeroFields,
   ensureObj,
   goIntOrString,
   goPointer,
+  goStatus,
   immutableSelectorErrors,
   intOrPercentValue,
   invalidRaw,
@@ -44,6 +46,7 @@ function rollbackRevision(obj: KubeObject): number | undefined {
 function defaults(obj: KubeObject): void {
   rollbackRevision(obj);
   const spec = ensureObj(obj as Obj, 'spec');
+  dropZeroFields(spec, ['minReadySeconds', 'paused']);
   spec.replicas ??= 1;
   const strategy = ensureObj(spec, 'strategy');
   strategy.type ||= 'RollingUpdate';
@@ -120,12 +123,16 @@ function prepareForStatusUpdate(obj: KubeObject, request: KubeObject): void {
 
 // Every DeploymentStatus field is omitempty; terminatingReplicas is behind a feature gate that is off.
 function normalizeStatus(status: unknown): Obj {
-  const out: Obj = isObj(status) ? { ...status } : {};
+  const out = goStatus(status, [], [
+    'observedGeneration',
+    'replicas',
+    'updatedReplicas',
+    'readyReplicas',
+    'availableReplicas',
+    'unavailableReplicas',
+    'conditions',
+  ]);
   delete out.terminatingReplicas;
-  for (const k of ['observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas']) {
-    if (out[k] === 0 || out[k] === null) delete out[k];
-  }
-  if (Array.isArray(out.conditions) && out.conditions.length === 0) delete out.conditions;
   return out;
 }
 

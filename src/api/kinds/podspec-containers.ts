@@ -3,7 +3,10 @@ import { fieldErr, path } from '../fielderrors.js';
 import type { FieldError } from '../types.js';
 import { isDNS1123Label } from '../validation/names.js';
 import { validateEnv, validateEnvFrom } from './podspec-env.js';
+import { hostPortConflicts, validatePorts } from './podspec-ports.js';
+import { validateLifecycle, validateProbe } from './podspec-probes.js';
 import { validateResourceRequirements } from './podspec-quantities.js';
+import { validateSecurityContext } from './podspec-security.js';
 import { localDescendingPath, noBacksteps } from './podspec-volumes.js';
 
 /** field.NotFound: kubectl shows `Not found: "x"`; the cause type differs from Invalid. */
@@ -138,59 +141,6 @@ function validateContainerCommon(c: any, p: string, ctx: ContainerContext): Fiel
   return errs;
 }
 
-// Port names: IANA service names, lower case.
-export function portNameProblems(name: string): string[] {
-  const errs: string[] = [];
-  if (name.length > 15) errs.push('must be no more than 15 characters');
-  if (!/^[-a-z0-9]+$/.test(name)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
-  if (!/[a-z]/.test(name)) errs.push('must contain at least one letter (a-z)');
-  if (name.includes('--')) errs.push('must not contain consecutive hyphens');
-  if (name.startsWith('-') || name.endsWith('-')) errs.push('must not begin or end with a hyphen');
-  return errs;
-}
-
-const PORT_RANGE_MSG = 'must be between 1 and 65535, inclusive';
-
-function isValidPortNum(n: unknown): boolean {
-  return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535;
-}
-
-function validatePorts(ports: unknown, fld: string): FieldError[] {
-  if (!Array.isArray(ports)) return [];
-  const errs: FieldError[] = [];
-  const names = new Set<string>();
-  ports.forEach((port: any, i) => {
-    const p = path(fld, i);
-    port ??= {};
-    if (typeof port.name === 'string' && port.name.length > 0) {
-      const problems = portNameProblems(port.name);
-      if (problems.length > 0) for (const m of problems) errs.push(fieldErr.invalid(path(p, 'name'), port.name, m));
-      else if (names.has(port.name)) errs.push(fieldErr.duplicate(path(p, 'name'), port.name));
-      else names.add(port.name);
-    }
-    if (!port.containerPort) errs.push(fieldErr.required(path(p, 'containerPort')));
-    else if (!isValidPortNum(port.containerPort)) errs.push(fieldErr.invalid(path(p, 'containerPort'), port.containerPort, PORT_RANGE_MSG));
-    if (port.hostPort && !isValidPortNum(port.hostPort)) errs.push(fieldErr.invalid(path(p, 'hostPort'), port.hostPort, PORT_RANGE_MSG));
-    if (!port.protocol) errs.push(fieldErr.required(path(p, 'protocol')));
-    else if (!['SCTP', 'TCP', 'UDP'].includes(port.protocol)) errs.push(fieldErr.notSupported(path(p, 'protocol'), port.protocol, ['SCTP', 'TCP', 'UDP']));
-  });
-  return errs;
-}
-
-function hostPortConflicts(containers: any[], fld: string): FieldError[] {
-  const errs: FieldError[] = [];
-  const seen = new Set<string>();
-  containers.forEach((c: any, ci) => {
-    (Array.isArray(c?.ports) ? c.ports : []).forEach((port: any, pi: number) => {
-      if (!port?.hostPort) return;
-      const k = `${port.protocol ?? ''}/${port.hostIP ?? ''}/${port.hostPort}`;
-      if (seen.has(k)) errs.push(fieldErr.duplicate(path(path(path(path(fld, ci), 'ports'), pi), 'hostPort'), k));
-      else seen.add(k);
-    });
-  });
-  return errs;
-}
-
 function validateVolumeMounts(c: any, fld: string, volumes: Map<string, any>): FieldError[] {
   const mounts = Array.isArray(c.volumeMounts) ? c.volumeMounts : [];
   const devices = new Map<string, string>();
@@ -293,154 +243,4 @@ function validateResizePolicy(list: unknown, fld: string, podRestartPolicy: stri
     }
   });
   return errs;
-}
-
-const ID_RANGE_MSG = 'must be between 0 and 4294967295, inclusive';
-
-export function validIdErrors(v: unknown, fld: string): FieldError[] {
-  if (typeof v === 'number' && (v < 0 || v > 0xffffffff)) return [fieldErr.invalid(fld, v, ID_RANGE_MSG)];
-  return [];
-}
-
-export function validateSeccompProfile(sp: any, fld: string): FieldError[] {
-  if (!sp || typeof sp !== 'object') return [];
-  const errs: FieldError[] = [];
-  const types = ['Localhost', 'RuntimeDefault', 'Unconfined'];
-  if (!sp.type) errs.push(fieldErr.required(path(fld, 'type'), 'type is required when seccompProfile is set'));
-  else if (!types.includes(sp.type)) errs.push(fieldErr.notSupported(path(fld, 'type'), sp.type, types));
-  if (sp.type === 'Localhost') {
-    if (sp.localhostProfile === undefined || sp.localhostProfile === null) {
-      errs.push(fieldErr.required(path(fld, 'localhostProfile'), 'must be set when seccomp type is Localhost'));
-    } else errs.push(...localDescendingPath(String(sp.localhostProfile), path(fld, 'localhostProfile')));
-  } else if (sp.localhostProfile !== undefined && sp.localhostProfile !== null) {
-    errs.push(fieldErr.invalid(path(fld, 'localhostProfile'), sp, 'can only be set when seccomp type is Localhost'));
-  }
-  return errs;
-}
-
-export function validateAppArmorProfile(ap: any, fld: string): FieldError[] {
-  if (!ap || typeof ap !== 'object') return [];
-  const types = ['Localhost', 'RuntimeDefault', 'Unconfined'];
-  if (ap.type === 'Localhost') {
-    const lp = ap.localhostProfile;
-    if (typeof lp !== 'string' || lp.trim() === '') {
-      if (typeof lp === 'string' && lp !== lp.trim()) return [fieldErr.invalid(path(fld, 'localhostProfile'), lp, 'must not be padded with whitespace')];
-      return [fieldErr.required(path(fld, 'localhostProfile'), 'must be set when AppArmor type is Localhost')];
-    }
-    if (lp !== lp.trim()) return [fieldErr.invalid(path(fld, 'localhostProfile'), lp, 'must not be padded with whitespace')];
-    return [];
-  }
-  if (ap.type === 'RuntimeDefault' || ap.type === 'Unconfined') {
-    if (ap.localhostProfile !== undefined && ap.localhostProfile !== null) {
-      return [fieldErr.invalid(path(fld, 'localhostProfile'), ap.localhostProfile, 'can only be set when AppArmor type is Localhost')];
-    }
-    return [];
-  }
-  if (!ap.type) return [fieldErr.required(path(fld, 'type'), 'type is required when appArmorProfile is set')];
-  return [fieldErr.notSupported(path(fld, 'type'), ap.type, types)];
-}
-
-function validateSecurityContext(sc: any, fld: string, hostUsers: boolean): FieldError[] {
-  if (!sc || typeof sc !== 'object') return [];
-  const errs: FieldError[] = [];
-  errs.push(...validIdErrors(sc.runAsUser, path(fld, 'runAsUser')));
-  errs.push(...validIdErrors(sc.runAsGroup, path(fld, 'runAsGroup')));
-  if (sc.procMount !== undefined && sc.procMount !== null) {
-    if (sc.procMount !== 'Default' && sc.procMount !== 'Unmasked') {
-      errs.push(fieldErr.notSupported(path(fld, 'procMount'), sc.procMount, ['Default', 'Unmasked']));
-    }
-    if (hostUsers && sc.procMount === 'Unmasked') {
-      errs.push(fieldErr.invalid(path(fld, 'procMount'), sc.procMount, '`hostUsers` must be false to use `Unmasked`'));
-    }
-  }
-  errs.push(...validateSeccompProfile(sc.seccompProfile, path(fld, 'seccompProfile')));
-  if (sc.allowPrivilegeEscalation === false) {
-    if (sc.privileged === true) {
-      errs.push(fieldErr.invalid(fld, sc, 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true'));
-    }
-    for (const cap of Array.isArray(sc.capabilities?.add) ? sc.capabilities.add : []) {
-      if (cap === 'CAP_SYS_ADMIN') {
-        errs.push(fieldErr.invalid(fld, sc, 'cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN'));
-      }
-    }
-  }
-  errs.push(...validateAppArmorProfile(sc.appArmorProfile, path(fld, 'appArmorProfile')));
-  return errs;
-}
-
-function nonNegative(v: unknown, fld: string): FieldError[] {
-  return typeof v === 'number' && v < 0 ? [fieldErr.invalid(fld, v, 'must be greater than or equal to 0')] : [];
-}
-
-function validateProbe(probe: any, fld: string, gracePeriod: number | undefined, kind: 'liveness' | 'readiness' | 'startup'): FieldError[] {
-  if (!probe || typeof probe !== 'object') return [];
-  const errs: FieldError[] = [];
-  errs.push(...validateHandler(probe, fld, gracePeriod, ['exec', 'httpGet', 'tcpSocket', 'grpc']));
-  errs.push(...nonNegative(probe.initialDelaySeconds, path(fld, 'initialDelaySeconds')));
-  errs.push(...nonNegative(probe.timeoutSeconds, path(fld, 'timeoutSeconds')));
-  errs.push(...nonNegative(probe.periodSeconds, path(fld, 'periodSeconds')));
-  errs.push(...nonNegative(probe.successThreshold, path(fld, 'successThreshold')));
-  errs.push(...nonNegative(probe.failureThreshold, path(fld, 'failureThreshold')));
-  const tgps = probe.terminationGracePeriodSeconds;
-  if (typeof tgps === 'number' && tgps <= 0) errs.push(fieldErr.invalid(path(fld, 'terminationGracePeriodSeconds'), tgps, 'must be greater than 0'));
-  if (kind === 'readiness') {
-    if (tgps !== undefined && tgps !== null) {
-      errs.push(fieldErr.invalid(path(fld, 'terminationGracePeriodSeconds'), tgps, 'must not be set for readinessProbes'));
-    }
-  } else if ((probe.successThreshold ?? 0) !== 1) {
-    errs.push(fieldErr.invalid(path(fld, 'successThreshold'), probe.successThreshold ?? 0, 'must be 1'));
-  }
-  return errs;
-}
-
-function validateLifecycle(lc: any, fld: string, gracePeriod: number | undefined): FieldError[] {
-  const errs: FieldError[] = [];
-  for (const hook of ['postStart', 'preStop'] as const) {
-    if (lc?.[hook]) errs.push(...validateHandler(lc[hook], path(fld, hook), gracePeriod, ['exec', 'httpGet', 'tcpSocket', 'sleep']));
-  }
-  return errs;
-}
-
-function validateHandler(h: any, fld: string, gracePeriod: number | undefined, kinds: string[]): FieldError[] {
-  const errs: FieldError[] = [];
-  let n = 0;
-  for (const kind of ['exec', 'httpGet', 'tcpSocket', 'grpc', 'sleep']) {
-    if (!kinds.includes(kind) || h[kind] === undefined || h[kind] === null) continue;
-    const p = path(fld, kind);
-    if (n > 0) {
-      errs.push(fieldErr.forbidden(p, 'may not specify more than 1 handler type'));
-      continue;
-    }
-    n++;
-    const a = h[kind];
-    if (kind === 'exec' && !(Array.isArray(a.command) && a.command.length > 0)) errs.push(fieldErr.required(path(p, 'command')));
-    if (kind === 'httpGet') {
-      if (!a.path) errs.push(fieldErr.required(path(p, 'path')));
-      errs.push(...portNumOrName(a.port, path(p, 'port')));
-      if (a.scheme !== 'HTTP' && a.scheme !== 'HTTPS') errs.push(fieldErr.notSupported(path(p, 'scheme'), a.scheme ?? '', ['HTTP', 'HTTPS']));
-      for (const hdr of Array.isArray(a.httpHeaders) ? a.httpHeaders : []) {
-        if (!/^[-A-Za-z0-9]+$/.test(String(hdr?.name ?? ''))) {
-          errs.push(fieldErr.invalid(path(p, 'httpHeaders'), hdr?.name ?? '',
-            "a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')"));
-        }
-      }
-    }
-    if (kind === 'tcpSocket') errs.push(...portNumOrName(a.port, path(p, 'port')));
-    if (kind === 'grpc') errs.push(...portNumOrName(typeof a.port === 'number' ? a.port : 0, path(p, 'port')));
-    if (kind === 'sleep' && gracePeriod !== undefined) {
-      const s = typeof a.seconds === 'number' ? a.seconds : 0;
-      if (s <= 0 || s > gracePeriod) {
-        errs.push(fieldErr.invalid(p, s,
-          `must be greater than 0 and less than terminationGracePeriodSeconds (${gracePeriod}). Enable AllowPodLifecycleSleepActionZeroValue feature gate for zero sleep.`));
-      }
-    }
-  }
-  if (n === 0) errs.push(fieldErr.required(fld, 'must specify a handler type'));
-  return errs;
-}
-
-export function portNumOrName(port: unknown, fld: string): FieldError[] {
-  if (typeof port === 'string') return portNameProblems(port).map((m) => fieldErr.invalid(fld, port, m));
-  const n = typeof port === 'number' ? port : 0;
-  return isValidPortNum(n) ? [] : [fieldErr.invalid(fld, n, PORT_RANGE_MSG)];
 }

@@ -1,24 +1,32 @@
 // Resource lists of containers: canonical quantity strings on the way in, and the apiserver's checks on names,
 // values and requests against limits.
-import { canonicalQuantity, compareQuantity, isValidQuantity } from '../quantity.js';
+import { compareQuantity, newQuantity, parseQuantity, QUANTITY_FORMAT_ERROR, type Quantity } from '../quantity.js';
 import { fieldErr, key } from '../fielderrors.js';
 import type { FieldError } from '../types.js';
 import { isQualifiedName } from '../validation/names.js';
 
-const QUANTITY_PATTERN_MSG = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+/** Parses a JSON quantity (string or number); the error text when it does not parse. */
+function parseJsonQuantity(v: unknown): Quantity | string {
+  const text = typeof v === 'number' && Number.isFinite(v) ? String(v) : typeof v === 'string' ? v : undefined;
+  if (text === undefined) return QUANTITY_FORMAT_ERROR;
+  try {
+    return parseQuantity(text);
+  } catch (e) {
+    return e instanceof Error ? e.message : QUANTITY_FORMAT_ERROR;
+  }
+}
+
+// Resource lists are rounded up to milli precision on the way in, so `0.0001` cpu is stored as `1m`.
+function roundUpToMilli(q: Quantity): Quantity {
+  return q.exponent >= -3 ? q : newQuantity(q.milliValue(), -3, q.format);
+}
 
 /** Rewrites every valid quantity in a resource list into kube's canonical form (`0.5` -> `500m`). */
 export function normalizeResourceList(list: Record<string, unknown>): void {
   for (const [name, v] of Object.entries(list)) {
-    if (typeof v === 'number' && Number.isFinite(v)) list[name] = canonicalQuantity(String(v));
-    else if (typeof v === 'string' && isValidQuantity(v)) list[name] = canonicalQuantity(v);
+    const q = parseJsonQuantity(v);
+    if (typeof q !== 'string') list[name] = roundUpToMilli(q).toString();
   }
-}
-
-function quantityText(v: unknown): string | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
-  if (typeof v === 'string' && isValidQuantity(v)) return v;
-  return undefined;
 }
 
 const STANDARD_CONTAINER_RESOURCES = new Set(['cpu', 'memory', 'ephemeral-storage']);
@@ -70,19 +78,13 @@ function validateContainerResourceName(name: string, fld: string): FieldError[] 
   return errs;
 }
 
-// Canonical quantities with a sub-unit suffix are the only ones that are not whole numbers.
-function isWholeNumber(canonical: string): boolean {
-  return !/[mun]$/.test(canonical) || /^[+-]?0+[mun]$/.test(canonical);
-}
-
-function validateQuantityValue(name: string, raw: unknown, fld: string): { errs: FieldError[]; q?: string } {
-  const text = quantityText(raw);
-  if (text === undefined) return { errs: [fieldErr.invalid(fld, raw, QUANTITY_PATTERN_MSG)] };
-  const q = canonicalQuantity(text);
+function validateQuantityValue(name: string, raw: unknown, fld: string): { errs: FieldError[]; q?: Quantity } {
+  const parsed = parseJsonQuantity(raw);
+  if (typeof parsed === 'string') return { errs: [fieldErr.invalid(fld, raw, parsed)] };
   const errs: FieldError[] = [];
-  if (compareQuantity(q, '0') < 0) errs.push(fieldErr.invalid(fld, q, 'must be greater than or equal to 0'));
-  if (isIntegerResource(name) && !isWholeNumber(q)) errs.push(fieldErr.invalid(fld, q, 'must be an integer'));
-  return { errs, q };
+  if (parsed.sign < 0) errs.push(fieldErr.invalid(fld, parsed.toString(), 'must be greater than or equal to 0'));
+  if (isIntegerResource(name) && parsed.milliValue() % 1000n !== 0n) errs.push(fieldErr.invalid(fld, parsed.toString(), 'must be an integer'));
+  return { errs, q: parsed };
 }
 
 /** Container `resources`: names, values, request <= limit, and equal for resources that cannot be overcommitted. */
@@ -96,7 +98,7 @@ export function validateResourceRequirements(res: any, fld: string, podClaimName
   let limCpuMem = false;
   let reqCpuMem = false;
   let hugePages = false;
-  const limitValues = new Map<string, string>();
+  const limitValues = new Map<string, Quantity>();
   for (const [name, raw] of Object.entries(limits)) {
     const p = key(limPath, name);
     errs.push(...validateContainerResourceName(name, p));
@@ -113,11 +115,11 @@ export function validateResourceRequirements(res: any, fld: string, podClaimName
     errs.push(...qe);
     const limit = limitValues.get(name);
     if (q !== undefined && limit !== undefined) {
-      const c = compareQuantity(q, limit);
+      const c = q.cmp(limit);
       if (c !== 0 && !isOvercommitAllowed(name)) {
-        errs.push(fieldErr.invalid(reqPath, q, `must be equal to ${name} limit of ${limit}`));
+        errs.push(fieldErr.invalid(reqPath, q.toString(), `must be equal to ${name} limit of ${limit.toString()}`));
       } else if (c > 0) {
-        errs.push(fieldErr.invalid(reqPath, q, `must be less than or equal to ${name} limit of ${limit}`));
+        errs.push(fieldErr.invalid(reqPath, q.toString(), `must be less than or equal to ${name} limit of ${limit.toString()}`));
       }
     } else if (!(name in limits) && !isOvercommitAllowed(name)) {
       errs.push(fieldErr.required(limPath, 'Limit must be set for non overcommitable resources'));
@@ -155,16 +157,10 @@ function validateClaimRefs(claims: any[], fld: string, podClaimNames: Set<string
   return errs;
 }
 
-/** A quantity string in canonical form, or undefined when it does not parse. */
-export function canonicalOrUndefined(v: unknown): string | undefined {
-  const t = quantityText(v);
-  return t === undefined ? undefined : canonicalQuantity(t);
-}
-
-/** Is the quantity strictly positive? Unparsable values count as zero. */
-export function isPositiveQuantity(v: unknown): boolean {
-  const q = canonicalOrUndefined(v);
-  return q !== undefined && compareQuantity(q, '0') > 0;
+/** A parsed quantity, or undefined when the JSON value is not one. */
+export function quantityOf(v: unknown): Quantity | undefined {
+  const q = parseJsonQuantity(v);
+  return typeof q === 'string' ? undefined : q;
 }
 
 export { compareQuantity };

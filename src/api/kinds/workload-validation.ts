@@ -5,7 +5,7 @@ import { fieldErr, goValue } from '../fielderrors.js';
 import type { SubresourceDescriptor } from '../descriptor.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { labelSelectorString } from '../printing.js';
-import { labelSelectorMatches, validateLabelSelector } from '../selectors/labels.js';
+import { labelSelectorFromObject, validateLabelSelector } from '../selectors/labels.js';
 import { validatePodTemplateSpec } from './podspec.js';
 
 export type Obj = Record<string, any>;
@@ -18,6 +18,11 @@ export function isObj(v: unknown): v is Obj {
 export function ensureObj(parent: Obj, key: string): Obj {
   if (!isObj(parent[key])) parent[key] = {};
   return parent[key] as Obj;
+}
+
+/** Go leaves omitempty fields out when they hold their zero value, so a stored `paused: false` never shows. */
+export function dropZeroFields(o: Obj, keys: string[]): void {
+  for (const k of keys) if (o[k] === 0 || o[k] === false || o[k] === null) delete o[k];
 }
 
 export function specOf(obj: KubeObject): Obj {
@@ -116,7 +121,12 @@ export function notMoreThan100Percent(v: unknown, fld: string): FieldError[] {
 
 /** A missing selector converts to "select nothing"; only a malformed one fails to convert. */
 export function selectorConvertible(sel: unknown): boolean {
-  return sel === undefined || sel === null || validateLabelSelector(sel as Obj, 'spec.selector').length === 0;
+  try {
+    labelSelectorFromObject(isObj(sel) ? sel : null);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function isEmptySelector(sel: unknown): boolean {
@@ -140,7 +150,7 @@ export function emptySelectorErrors(sel: unknown, kindWord: string): FieldError[
 export function templateMatchErrors(sel: unknown, tpl: unknown): FieldError[] {
   if (isEmptySelector(sel)) return [];
   const labels = isObj(tpl) && isObj(tpl.metadata) ? tpl.metadata.labels : undefined;
-  const matches = isObj(sel) && labelSelectorMatches(sel, isObj(labels) ? labels : {});
+  const matches = labelSelectorFromObject(isObj(sel) ? sel : null).matches(isObj(labels) ? labels : {});
   if (matches) return [];
   return [invalidRaw('spec.template.metadata.labels', goStringMap(labels), '`selector` does not match template `labels`')];
 }

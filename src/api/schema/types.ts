@@ -19,4 +19,10 @@ export interface SchemaNode {
   /** Server-side-apply list metadata: 'atomic' | 'set' | 'map'; map keys for 'map'. */
   listType?: string;
   listMapKeys?: string[];
+  /** x-kubernetes-map-type: 'atomic' for structs and maps that server-side apply replaces whole. */
+  mapType?: string;
+  /** Fields an object must carry (type 'object'), as the OpenAPI `required` list has them. */
+  required?: readonly string[];
+  /** Group/version/kinds served with this type (top-level kinds only). */
+  groupVersionKinds?: ReadonlyArray<{ group: string; version: string; kind: string }>;
 }

@@ -1,5 +1,5 @@
 // ObjectMeta validation shared by every kind (apimachinery's ValidateObjectMeta and its update twin).
-import { fieldErr, key, path } from '../fielderrors.js';
+import { fieldErr, path } from '../fielderrors.js';
 import type { FieldError, KubeObject, ObjectMeta } from '../types.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue, isValidPathSegmentName } from './names.js';
 
@@ -21,7 +21,7 @@ export function validateLabels(labels: Record<string, string> | undefined, fld: 
   for (const [k, v] of Object.entries(labels ?? {})) {
     for (const m of isQualifiedName(k)) errs.push(fieldErr.invalid(fld, k, m));
     if (typeof v !== 'string') continue;
-    for (const m of isValidLabelValue(v)) errs.push(fieldErr.invalid(key(fld, k), v, m));
+    for (const m of isValidLabelValue(v)) errs.push(fieldErr.invalid(fld, v, m));
   }
   return errs;
 }

@@ -1,9 +1,21 @@
-// TEMPORARY until src/api/schema lands: bodies are taken as they are.
+// Decoding of request bodies against the kind's schema: unknown fields pruned (and reported per
+// fieldValidation), wrong types refused with kube-apiserver's wording.
 import type { ResourceDescriptor } from '../../api/descriptor.js';
-import { clone } from '../../api/meta.js';
+import { errors } from '../../api/errors.js';
+import { decodeJSON, decodeObject } from '../../api/schema/decode.js';
 import type { KubeObject } from '../../api/types.js';
 import type { FieldValidation } from './options.js';
 
-export function decodeBody(_d: ResourceDescriptor, body: unknown, _mode: FieldValidation, _warnings: string[]): KubeObject {
-  return clone(body as KubeObject);
+/** A JSON request body kept as text, so duplicate fields can still be detected while decoding. */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+export function decodeBody(d: ResourceDescriptor, body: unknown, mode: FieldValidation, warnings: string[]): KubeObject {
+  const opts = { kindLabel: d.kind, version: d.version, validation: mode };
+  const result = body instanceof RawJson ? decodeJSON(body.text, d.schemaType, opts) : decodeObject(body, d.schemaType, opts);
+  if (result.error) throw errors.badRequest(result.error);
+  warnings.push(...result.warnings);
+  // decodeObject shares untouched subtrees with its input (which may be frozen): the caller mutates the result.
+  return (body instanceof RawJson ? result.object : structuredClone(result.object)) as KubeObject;
 }
