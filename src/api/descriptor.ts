@@ -53,8 +53,9 @@ export interface ResourceDescriptor {
   nameValidator?: NameValidator;
   /** Fills in defaults the way the apiserver's defaulting does. Mutates `obj` (an unfrozen copy). */
   defaults?(obj: KubeObject): void;
-  /** Validation on create. Returns causes for a 422 Invalid; empty when valid. */
-  validate?(obj: KubeObject): FieldError[];
+  /** Validation of an object's content, on create and (with `old`) on update. Returns the causes of a 422
+   * Invalid; empty when valid. Create-only rules check that `old` is absent. */
+  validate?(obj: KubeObject, old?: KubeObject): FieldError[];
   /** Validation on update (after `validate` of the new object passed or together with it). */
   validateUpdate?(obj: KubeObject, old: KubeObject): FieldError[];
   /** Strategy hook on create, after defaulting: reset fields the client may not set (e.g. status). */

@@ -8,10 +8,13 @@ import type { Clock } from '../clock/clock.js';
 import type { Store } from '../store/store.js';
 import { Discovery } from './discovery.js';
 import { createHandler } from './handler.js';
-import { sendStatus } from './http-util.js';
 import { NamespaceLifecycle } from './namespaces.js';
 import { createOpenApi } from './openapi-docs.js';
 import { ResourceStorage } from './storage/generic.js';
+import { listPrefix } from './storage/keys.js';
+import { createServiceAllocator, reserveServiceAddresses, serviceAddressAdmission } from '../api/kinds/service-alloc.js';
+import { defaultStorageClassAdmission } from '../api/kinds/pvc-default-class.js';
+import { writeUnauthorized } from './authn.js';
 
 export interface TlsConfig {
   caCert: string;
@@ -29,8 +32,6 @@ export interface ApiServerOptions {
   tls?: TlsConfig;
 }
 
-const UNAUTHORIZED = { kind: 'Status' as const, apiVersion: 'v1' as const, metadata: {}, status: 'Failure' as const, message: 'Unauthorized', reason: 'Unauthorized', code: 401 };
-
 export class ApiServer {
   readonly storage: ResourceStorage;
   readonly namespaces: NamespaceLifecycle;
@@ -40,7 +41,20 @@ export class ApiServer {
 
   constructor(private readonly opts: ApiServerOptions) {
     this.storage = new ResourceStorage(opts.store, opts.registry, opts.clock);
+    this.addAdmission();
     this.namespaces = new NamespaceLifecycle(this.storage, opts.clock);
+  }
+
+  private addAdmission(): void {
+    const { store, registry } = this.opts;
+    const services = registry.kind('', 'Service');
+    if (services) {
+      const alloc = createServiceAllocator();
+      for (const e of store.list(listPrefix(services)).entries) reserveServiceAddresses(alloc, e.object);
+      this.storage.addAdmission(serviceAddressAdmission(alloc));
+    }
+    const classes = registry.kind('storage.k8s.io', 'StorageClass');
+    if (classes) this.storage.addAdmission(defaultStorageClassAdmission(() => store.list(listPrefix(classes)).entries.map((e) => e.object)));
   }
 
   /** Starts serving; resolves with the bound address. */
@@ -59,7 +73,7 @@ export class ApiServer {
     const tls = this.opts.tls;
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
       if (tls && !tls.authenticate(req)) {
-        sendStatus(res, UNAUTHORIZED);
+        writeUnauthorized(res);
         return;
       }
       void handler(req, res);

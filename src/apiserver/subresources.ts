@@ -107,7 +107,7 @@ function toScale(d: ResourceDescriptor, obj: KubeObject): KubeObject {
   };
 }
 
-const scaleDescriptor = { group: 'autoscaling', kind: 'Scale', plural: 'scale' } as unknown as ResourceDescriptor;
+const scaleDescriptor = { group: 'autoscaling', kind: 'Scale', schemaType: 'io.k8s.api.autoscaling.v1.Scale' };
 
 async function scale(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, url: URL, method: string, d: ResourceDescriptor, ns: string | undefined, name: string) {
   const storage = deps.storage;

@@ -38,6 +38,11 @@ export function buildCli(): Command {
     .addOption(new Option('--kubeconfig <file>', 'write a standalone kubeconfig here instead of merging into $KUBECONFIG or ~/.kube/config'))
     .addOption(new Option('--nodes <n>', 'number of simulated nodes').default(1).argParser(intArg('--nodes', 0, 100000)))
     .addOption(new Option('--time-scale <factor>', 'run cluster time this many times faster').argParser(positiveNumber('--time-scale')))
+    .addOption(
+      new Option('--watch-history <events>', 'how many past changes a watch can resume through before it gets 410 Gone')
+        .default(200000)
+        .argParser(intArg('--watch-history', 1, 100000000)),
+    )
     .addOption(new Option('--insecure-http', 'serve plain HTTP without authentication (loopback addresses only)'))
     .action(async (opts: UpOptions) => {
       await runUp(opts);

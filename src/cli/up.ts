@@ -19,6 +19,7 @@ export interface UpOptions {
   nodes: number;
   timeScale?: number;
   insecureHttp?: boolean;
+  watchHistory: number;
 }
 
 function isLoopback(address: string): boolean {
@@ -33,7 +34,7 @@ export async function runUp(opts: UpOptions): Promise<void> {
   const started = performance.now();
   const dataDir = opts.dataDir ?? path.join(os.homedir(), '.kubeloop');
   const clock: Clock = opts.timeScale && opts.timeScale !== 1 ? new ScaledClock(opts.timeScale) : new RealClock();
-  const store = new MemoryStore();
+  const store = new MemoryStore({ historyEvents: opts.watchHistory });
   const registry = new Registry([...allKinds]);
 
   let server: ApiServer;

@@ -118,10 +118,15 @@ function lookup(labels: Readonly<Record<string, string>>, key: string): string |
   return typeof v === 'string' ? v : undefined;
 }
 
-const INT64_RE = /^[+-]?[0-9]+$/;
-
+// Go's strconv.ParseInt(s, 10, 64): optional sign, decimal digits, int64 range. Hand-rolled because it runs
+// once per object for gt/lt requirements.
 function parseInt64(s: string): bigint | undefined {
-  if (!INT64_RE.test(s)) return undefined;
+  const start = s[0] === '+' || s[0] === '-' ? 1 : 0;
+  if (s.length === start) return undefined;
+  for (let i = start; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
   const n = BigInt(s);
   if (n > 9223372036854775807n || n < -9223372036854775808n) return undefined;
   return n;

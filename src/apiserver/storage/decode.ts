@@ -3,6 +3,7 @@
 import type { ResourceDescriptor } from '../../api/descriptor.js';
 import { errors } from '../../api/errors.js';
 import { decodeJSON, decodeObject } from '../../api/schema/decode.js';
+import { hasSchema } from '../../api/schema/index.js';
 import type { KubeObject } from '../../api/types.js';
 import type { FieldValidation } from './options.js';
 
@@ -12,6 +13,8 @@ export class RawJson {
 }
 
 export function decodeBody(d: ResourceDescriptor, body: unknown, mode: FieldValidation, warnings: string[]): KubeObject {
+  // Kinds without a schema (none yet; custom resources later) are taken as they come.
+  if (!hasSchema(d.schemaType)) return structuredClone(body instanceof RawJson ? JSON.parse(body.text) : body) as KubeObject;
   const opts = { kindLabel: d.kind, version: d.version, validation: mode };
   const result = body instanceof RawJson ? decodeJSON(body.text, d.schemaType, opts) : decodeObject(body, d.schemaType, opts);
   if (result.error) throw errors.badRequest(result.error);

@@ -1,6 +1,8 @@
 // Compiles the labelSelector/fieldSelector of a list or watch into one predicate over objects.
 import type { ResourceDescriptor } from '../../api/descriptor.js';
 import { errors } from '../../api/errors.js';
+import { convertFieldLabels, FieldSelectorError, parseFieldSelector } from '../../api/selectors/fields.js';
+import { LabelSelectorError, parseLabelSelector } from '../../api/selectors/labels.js';
 import type { KubeObject } from '../../api/types.js';
 
 export interface ObjectFilter {
@@ -10,39 +12,37 @@ export interface ObjectFilter {
 }
 
 const EVERYTHING: ObjectFilter = { everything: true, matches: () => true };
+const NO_LABELS: Record<string, string> = {};
 
 type Getter = (obj: KubeObject) => string | undefined;
 
-function fieldGetter(d: ResourceDescriptor, field: string): Getter | undefined {
+function getterFor(d: ResourceDescriptor, field: string): Getter {
   if (field === 'metadata.name') return (o) => o.metadata.name;
   if (field === 'metadata.namespace') return (o) => o.metadata.namespace ?? '';
-  return d.fieldLabels?.[field];
+  return d.fieldLabels?.[field] ?? (() => undefined);
 }
 
-// TEMPORARY: equality-only parsing until src/api/selectors lands.
 export function compileFilter(d: ResourceDescriptor, labelSelector?: string, fieldSelector?: string): ObjectFilter {
   if (!labelSelector && !fieldSelector) return EVERYTHING;
-  const preds: Array<(o: KubeObject) => boolean> = [];
-  for (const term of (labelSelector ?? '').split(',').filter(Boolean)) {
-    const m = /^\s*([^!=\s]+)\s*(==|=|!=)\s*(\S*)\s*$/.exec(term);
-    if (m) {
-      const [, k, op, v] = m;
-      preds.push((o) => ((o.metadata.labels?.[k as string] ?? undefined) === v) === (op !== '!='));
-    } else if (/^\s*!/.test(term)) {
-      const k = term.trim().slice(1);
-      preds.push((o) => !(k in (o.metadata.labels ?? {})));
-    } else {
-      const k = term.trim();
-      preds.push((o) => k in (o.metadata.labels ?? {}));
-    }
+  try {
+    const labels = labelSelector ? parseLabelSelector(labelSelector) : undefined;
+    const extra = Object.keys(d.fieldLabels ?? {});
+    const fields = fieldSelector
+      ? convertFieldLabels(parseFieldSelector(fieldSelector), extra.length ? { supported: ['metadata.name', 'metadata.namespace', ...extra] } : undefined)
+      : undefined;
+    // Resolve each field term's getter once, not per object.
+    const terms = (fields?.requirements ?? []).map((r) => ({ get: getterFor(d, r.field), want: r.value, eq: r.operator === '=' }));
+    const labelMatch = labels && !labels.isEmpty() ? labels : undefined;
+    return {
+      everything: false,
+      matches(o: KubeObject): boolean {
+        if (labelMatch && !labelMatch.matches(o.metadata.labels ?? NO_LABELS)) return false;
+        for (const t of terms) if (((t.get(o) ?? '') === t.want) !== t.eq) return false;
+        return true;
+      },
+    };
+  } catch (err) {
+    if (err instanceof LabelSelectorError || err instanceof FieldSelectorError) throw errors.badRequest(err.message);
+    throw err;
   }
-  for (const term of (fieldSelector ?? '').split(',').filter(Boolean)) {
-    const m = /^([^!=]+)(==|=|!=)(.*)$/.exec(term);
-    if (!m) throw errors.badRequest(`invalid field selector: ${term}`);
-    const [, f, op, v] = m as unknown as [string, string, string, string];
-    const g = fieldGetter(d, f);
-    if (!g) throw errors.badRequest(`field label not supported: ${f}`);
-    preds.push((o) => ((g(o) ?? '') === v) === (op !== '!='));
-  }
-  return { everything: false, matches: (o) => preds.every((p) => p(o)) };
 }

@@ -134,12 +134,16 @@ export class ResourceStorage {
     d.defaults?.(obj);
     d.prepareForCreate?.(obj);
     if (d.hasStatus && obj.status === undefined) obj.status = {};
-    this.validateCreate(d, obj);
+    // Mutating admission (address allocation, default storage class) comes before validation, as in
+    // kube-apiserver; whatever it reserved is released if the write does not happen.
     const req: AdmissionRequest = { operation: 'CREATE', descriptor: d, object: obj, dryRun: !!opts.dryRun };
     this.runAdmission(req);
-    // Validate again only if admission changed something it could have broken: keep it simple, validate once
-    // more when plugins exist (cheap next to the store write).
-    if (this.admission.length) this.validateCreate(d, obj);
+    try {
+      this.validateCreate(d, obj);
+    } catch (err) {
+      this.rollbackAdmission(req);
+      throw err;
+    }
 
     if (opts.dryRun) return { object: obj, warnings, created: true };
     try {
@@ -323,10 +327,15 @@ export class ResourceStorage {
       }
     }
     obj.metadata.resourceVersion = old.metadata.resourceVersion;
-    this.validateUpdate(d, obj, old, subresource);
     const req: AdmissionRequest = { operation: 'UPDATE', descriptor: d, object: obj, old, dryRun: !!opts.dryRun };
     if (subresource) req.subresource = subresource;
     this.runAdmission(req);
+    try {
+      this.validateUpdate(d, obj, old, subresource);
+    } catch (err) {
+      this.rollbackAdmission(req);
+      throw err;
+    }
 
     // An object whose deletion waited only on finalizers goes once the last one is removed.
     const m = obj.metadata;
@@ -431,7 +440,7 @@ export class ResourceStorage {
   private validateUpdate(d: ResourceDescriptor, obj: KubeObject, old: KubeObject, subresource?: string): void {
     const causes: FieldError[] = validateObjectMetaUpdate(obj, old);
     if (!subresource) {
-      causes.push(...(d.validate?.(obj) ?? []));
+      causes.push(...(d.validate?.(obj, old) ?? []));
       causes.push(...(d.validateUpdate?.(obj, old) ?? []));
     }
     if (causes.length) throw errors.invalid(d, obj.metadata.name ?? '', dedupe(causes));

@@ -1,8 +1,11 @@
-// Applies the patch types kubectl sends to a stored object, producing a fresh (unfrozen) object.
-import fastJsonPatch from 'fast-json-patch';
+// Applies the patch types kubectl sends to a stored object, producing a fresh (unfrozen) object, and maps
+// patch failures to the status codes kube-apiserver answers with.
 import type { ResourceDescriptor } from '../../api/descriptor.js';
-import { errors } from '../../api/errors.js';
-import { clone } from '../../api/meta.js';
+import { ApiError, errors } from '../../api/errors.js';
+import { applyJsonPatch, JsonPatchError } from '../../api/patch/json.js';
+import { applyMergePatch, MergePatchError } from '../../api/patch/merge.js';
+import { StrategicMergePatchError, strategicMergePatch } from '../../api/patch/strategic.js';
+import { hasSchema, schemaOf } from '../../api/schema/index.js';
 import type { KubeObject } from '../../api/types.js';
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
@@ -14,31 +17,29 @@ export const PATCH_CONTENT_TYPES: Record<string, PatchType> = {
   'application/apply-patch+yaml': 'apply',
 };
 
-function mergePatch(target: unknown, patch: unknown): unknown {
-  if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return patch;
-  const base = target !== null && typeof target === 'object' && !Array.isArray(target) ? (target as Record<string, unknown>) : {};
-  const out = new Map<string, unknown>(Object.entries(base));
-  for (const [k, v] of Object.entries(patch as Record<string, unknown>)) {
-    if (v === null) out.delete(k);
-    else out.set(k, mergePatch(out.get(k), v));
-  }
-  return Object.fromEntries(out);
+function failure(d: Pick<ResourceDescriptor, 'group' | 'kind'>, name: string, status: number, reason: string, message: string): ApiError {
+  if (status === 422) return new ApiError(422, 'Invalid', message, { name, kind: d.kind, ...(d.group ? { group: d.group } : {}) });
+  if (status === 400) return errors.badRequest(message);
+  if (status === 413) return new ApiError(413, 'RequestEntityTooLarge', message);
+  return new ApiError(status, reason, message);
 }
 
-export function applyPatch(_d: ResourceDescriptor, current: KubeObject, type: PatchType, patch: unknown): KubeObject {
-  switch (type) {
-    case 'json': {
-      if (!Array.isArray(patch)) throw errors.badRequest('json: cannot unmarshal object into Go value of type jsonpatch.Patch');
-      try {
-        return fastJsonPatch.applyPatch(clone(current), patch as fastJsonPatch.Operation[], true, true).newDocument as KubeObject;
-      } catch (err) {
-        throw errors.invalid(_d, current.metadata.name ?? '', [{ reason: '', field: '', message: String((err as Error).message) }]);
-      }
+export function applyPatch(d: Pick<ResourceDescriptor, 'group' | 'kind' | 'schemaType'>, current: KubeObject, type: PatchType, patch: unknown): KubeObject {
+  const name = current.metadata.name ?? '';
+  try {
+    switch (type) {
+      case 'json':
+        return applyJsonPatch(current, patch);
+      case 'merge':
+        return applyMergePatch(current as Record<string, unknown>, patch) as KubeObject;
+      case 'strategic':
+        return strategicMergePatch(current as Record<string, unknown>, patch, hasSchema(d.schemaType) ? schemaOf(d.schemaType) : undefined) as KubeObject;
+      default:
+        throw new ApiError(415, 'UnsupportedMediaType', `patch type ${type} is not supported`);
     }
-    case 'merge':
-    case 'strategic':
-      return mergePatch(current, patch) as KubeObject;
-    default:
-      throw new Error(`patch type ${type} is not supported`);
+  } catch (err) {
+    if (err instanceof JsonPatchError || err instanceof MergePatchError) throw failure(d, name, err.status, err.reason, err.message);
+    if (err instanceof StrategicMergePatchError) throw failure(d, name, err.status, err.reason ?? '', err.message);
+    throw err;
   }
 }
