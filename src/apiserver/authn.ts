@@ -24,9 +24,22 @@ export function createAuthenticator(pki: Pick<Pki, 'token'>): Authenticator {
   return (req) => fromClientCert(req) ?? fromBearer(req, tokenDigest);
 }
 
+// A connection's certificate cannot change, and reading it is costly (it is decoded on every call), so the
+// identity is worked out once per connection.
+const byConnection = new WeakMap<object, UserInfo | null>();
+
 function fromClientCert(req: IncomingMessage): UserInfo | null {
   const socket = req.socket as Partial<TLSSocket>;
   if (!socket.encrypted || !socket.authorized || typeof socket.getPeerCertificate !== 'function') return null;
+  let who = byConnection.get(socket);
+  if (who === undefined) {
+    who = identityOf(socket as TLSSocket);
+    byConnection.set(socket, who);
+  }
+  return who;
+}
+
+function identityOf(socket: TLSSocket): UserInfo | null {
   const cert = socket.getPeerCertificate();
   if (!cert || !cert.subject) return null;
   // A serving certificate from the same CA must not pass as a client identity. OpenSSL's purpose

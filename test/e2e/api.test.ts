@@ -104,6 +104,25 @@ describe('the tutorial manifests', () => {
     }
   });
 
+  it('prints objects as yaml, json, jsonpath and names, and across namespaces', async () => {
+    const yaml = await ok(['get', 'rs', 'myreplicaset', '-o', 'yaml']);
+    assert.match(yaml, /^apiVersion: apps\/v1\nkind: ReplicaSet\n/);
+    assert.match(yaml, /^  replicas: 2$/m);
+    assert.equal(json(await ok(['get', 'rs', 'myreplicaset', '-o', 'json'])).metadata.name, 'myreplicaset');
+    assert.equal(await ok(['get', 'sts', 'mysts', '-o', 'jsonpath={.spec.serviceName}']), 'mysts');
+    assert.equal((await ok(['get', 'rs', '-o', 'name'])).trim(), 'replicaset.apps/myreplicaset');
+    const all = rows(await ok(['get', 'rs', '-A']));
+    assert.deepEqual(all[0]?.slice(0, 2), ['NAMESPACE', 'NAME']);
+    assert.deepEqual(all[1]?.slice(0, 5), ['default', 'myreplicaset', '2', '0', '0']);
+  });
+
+  it('describes a replica set', async () => {
+    const out = await ok(['describe', 'rs', 'myreplicaset']);
+    assert.match(out, /^Selector:\s+run=nginx-rs$/m);
+    assert.match(out, /^Replicas:\s+0 current \/ 2 desired$/m);
+    assert.match(out, /^Events:\s+<none>$/m);
+  });
+
   it('stores the defaults kube-apiserver applies', async () => {
     const d = json(await ok(['get', 'deploy', 'mydeploy', '-o', 'json']));
     assert.deepEqual(d.spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: '25%' } });
@@ -253,6 +272,8 @@ describe('deleting', () => {
     assert.equal((await ok(['delete', 'deploy', 'web'])).trim(), 'deployment.apps "web" deleted');
     const out = (await ok(['delete', 'ds', '--all'])).trim().split('\n').sort();
     assert.deepEqual(out, ['daemonset.apps "fluentd" deleted', 'daemonset.apps "node-logger" deleted']);
+    assert.equal((await ok(['delete', 'rs', '--all'])).trim(), 'replicaset.apps "myreplicaset" deleted');
+    assert.equal((await c.kubectl(['get', 'rs'])).stderr.trim(), 'No resources found in default namespace.');
     assert.match(await fails(['get', 'ds', 'fluentd']), /NotFound/);
   });
 
