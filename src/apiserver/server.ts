@@ -98,9 +98,26 @@ export class ApiServer {
       });
     });
     const addr = server.address() as AddressInfo;
+    this.ensureKubernetesService(addr.port);
     this.ready = true;
     const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     return { url: `${tls ? 'https' : 'http'}://${shownHost}:${addr.port}`, port: addr.port };
+  }
+
+  /** The `default/kubernetes` Service every cluster has. (Its Endpoints would have to name a non-loopback
+   * address, which a server on 127.0.0.1 does not have, so there are none.) */
+  private ensureKubernetesService(port: number): void {
+    const svc = this.opts.registry.kind('', 'Service');
+    if (!svc || this.opts.store.get(`${listPrefix(svc, 'default')}kubernetes`)) return;
+    this.storage.create(
+      svc,
+      'default',
+      {
+        metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
+        spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }] },
+      },
+      { decode: false },
+    );
   }
 
   async close(): Promise<void> {
