@@ -2,10 +2,9 @@
 // node simulation will serve (log, exec, attach, portforward).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceDescriptor } from '../api/descriptor.js';
-import { ApiError, errors } from '../api/errors.js';
+import { errors } from '../api/errors.js';
 import { clone } from '../api/meta.js';
 import type { KubeObject } from '../api/types.js';
-import { rfc3339 } from '../clock/clock.js';
 import { type HandlerDeps, parseDeleteOptions, readPatch } from './handler.js';
 import { addWarnings, parseBody, readBody, sendJson } from './http-util.js';
 import type { ResourceRoute } from './route.js';
@@ -49,7 +48,7 @@ export async function handleSubresource(deps: HandlerDeps, req: IncomingMessage,
       return scale(deps, req, res, url, method, d, ns, name);
     case 'binding':
       if (method !== 'POST') throw errors.methodNotAllowed();
-      return binding(deps, req, res, url, d, ns as string, name);
+      return binding(deps, req, res, url, ns as string, name);
     case 'eviction':
       if (method !== 'POST') throw errors.methodNotAllowed();
       return eviction(deps, req, res, url, d, ns as string, name);
@@ -142,39 +141,9 @@ async function scale(deps: HandlerDeps, req: IncomingMessage, res: ServerRespons
   return sendJson(res, 200, toScale(d, result.object));
 }
 
-async function binding(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, url: URL, d: ResourceDescriptor, ns: string, name: string) {
-  const body = parseBody(await readBody(req), req.headers['content-type']) as { target?: { kind?: string; name?: string } };
-  const target = body.target ?? {};
-  if (!target.name) {
-    throw errors.invalid({ group: '', kind: 'Binding' }, name, [{ reason: 'FieldValueRequired', field: 'target.name', message: 'Required value' }]);
-  }
-  if (target.kind && target.kind !== 'Node') {
-    throw errors.invalid({ group: '', kind: 'Binding' }, name, [
-      { reason: 'FieldValueNotSupported', field: 'target.kind', message: `Unsupported value: "${target.kind}": supported values: "Node", "<empty>"` },
-    ]);
-  }
-  const dryRun = url.searchParams.getAll('dryRun').includes('All');
-  deps.storage.mutate(
-    d,
-    ns,
-    name,
-    (pod) => {
-      const spec = (pod.spec ??= {}) as { nodeName?: string };
-      if (pod.metadata.deletionTimestamp) throw errors.conflict(d, name, 'pod is being deleted, cannot be assigned to a host');
-      if (spec.nodeName) {
-        throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "${spec.nodeName}"`, {
-          name,
-          kind: 'pods/binding',
-        });
-      }
-      spec.nodeName = target.name;
-      const st = (pod.status ??= {}) as { conditions?: Array<Record<string, unknown>> };
-      const conds = (st.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-      conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: rfc3339(deps.clock.now()) });
-      st.conditions = conds;
-    },
-    dryRun,
-  );
+async function binding(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, url: URL, ns: string, name: string) {
+  const body = parseBody(await readBody(req), req.headers['content-type']) as KubeObject;
+  deps.storage.bind(ns, name, body, url.searchParams.getAll('dryRun').includes('All'));
   return sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
 }
 

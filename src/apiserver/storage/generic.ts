@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { ResourceDescriptor } from '../../api/descriptor.js';
 import { ApiError, errors } from '../../api/errors.js';
 import { clone, generateName } from '../../api/meta.js';
+import { applyBinding, validateBinding } from '../../api/kinds/binding.js';
 import type { Registry } from '../../api/registry.js';
 import type { FieldError, KubeObject } from '../../api/types.js';
 import { deepEqualJson, validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation/meta.js';
@@ -285,6 +286,28 @@ export class ResourceStorage {
       return obj;
     }
     return this.store.update(current.key, obj, current.modRevision).object;
+  }
+
+  /** pods/binding: assigns a pending pod to a node (the scheduler's write). */
+  bind(namespace: string, name: string, binding: KubeObject, dryRun = false): KubeObject {
+    const pods = this.registry.kind('', 'Pod');
+    if (!pods) throw errors.notFoundPath();
+    const causes = validateBinding(binding);
+    if (causes.length) throw errors.invalid({ group: '', kind: 'Binding' }, binding.metadata?.name ?? name, causes);
+    const current = this.getEntry(pods, namespace, name);
+    const result = applyBinding(current.object, binding, rfc3339(this.clock.now()));
+    if (!result.ok) {
+      throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on pods/binding "${name}": ${result.message}`, { name, kind: 'pods/binding' });
+    }
+    const obj = result.pod;
+    delete obj.metadata.resourceVersion;
+    if (dryRun) return obj;
+    try {
+      return this.store.update(current.key, obj, current.modRevision).object;
+    } catch (err) {
+      if (err instanceof StoreConflictError) throw errors.conflict(pods, name);
+      throw err;
+    }
   }
 
   // ---- internals ----
