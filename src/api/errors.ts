@@ -64,15 +64,12 @@ export const errors = {
     e.status.details = { ...e.status.details, causes: [{ reason: 'NamespaceTerminating', message: why, field: 'metadata.namespace' }] };
     return e;
   },
-  methodNotSupported(d: Res | undefined, action: string): ApiError {
-    const what = d ? qualifiedResource(d) : 'resource';
-    return new ApiError(405, 'MethodNotAllowed', `${action} is not supported on resources of kind "${what}"`, d ? { group: d.group, kind: d.plural } : undefined);
-  },
   methodNotAllowed(): ApiError {
     return new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
   },
-  unsupportedMediaType(contentType: string): ApiError {
-    return new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml${contentType ? '' : ''}`);
+  unsupportedMediaType(accepted: string[], detail = ''): ApiError {
+    const msg = `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`;
+    return new ApiError(415, 'UnsupportedMediaType', detail ? `${msg} (${detail})` : msg);
   },
   notAcceptable(message: string): ApiError {
     return new ApiError(406, 'NotAcceptable', message);
@@ -88,8 +85,5 @@ export const errors = {
   },
   internal(message: string): ApiError {
     return new ApiError(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
-  },
-  timeout(message: string): ApiError {
-    return new ApiError(504, 'Timeout', message);
   },
 };

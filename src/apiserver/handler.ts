@@ -3,7 +3,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { groupVersion, type ResourceDescriptor } from '../api/descriptor.js';
 import { ApiError, errors } from '../api/errors.js';
 import type { Registry } from '../api/registry.js';
-import type { KubeObject } from '../api/types.js';
 import type { Clock } from '../clock/clock.js';
 import { entryJson } from '../store/store.js';
 import { AGGREGATED_CONTENT_TYPE, Discovery } from './discovery.js';
@@ -225,14 +224,13 @@ export async function readPatch(req: IncomingMessage): Promise<{ type: (typeof P
   const mt = mediaType(req.headers['content-type']);
   const type = PATCH_CONTENT_TYPES[mt];
   if (!type) {
-    throw new ApiError(
-      415,
-      'UnsupportedMediaType',
-      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
-    );
+    throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
   }
   if (type === 'apply') {
-    throw new ApiError(415, 'UnsupportedMediaType', 'server-side apply (application/apply-patch+yaml) is not supported by kubeloop yet; use client-side kubectl apply');
+    throw errors.unsupportedMediaType(
+      ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'],
+      'server-side apply (application/apply-patch+yaml) is not supported by kubeloop yet; use client-side kubectl apply',
+    );
   }
   const buf = await readBody(req);
   return { type, patch: parseBody(buf, 'application/json') };
@@ -311,7 +309,4 @@ function watch(
   }
   stream.setRevision(deps.storage.store.revision());
   stream.start();
-  void req;
 }
-
-export type { KubeObject };

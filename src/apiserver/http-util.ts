@@ -86,18 +86,9 @@ export function parseBody(buf: Buffer, contentType: string | undefined, raw = fa
       throw errors.badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
     }
   }
-  if (mt === 'application/vnd.kubernetes.protobuf') {
-    throw new ApiError(
-      415,
-      'UnsupportedMediaType',
-      'the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (kubeloop does not decode protobuf request bodies yet)',
-    );
-  }
-  throw new ApiError(
-    415,
-    'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
-  );
+  const accepted = ['application/json', 'application/yaml'];
+  if (mt === 'application/vnd.kubernetes.protobuf') throw errors.unsupportedMediaType(accepted, 'kubeloop does not decode protobuf request bodies yet');
+  throw errors.unsupportedMediaType(accepted);
 }
 
 function jsonErrorText(err: unknown): string {

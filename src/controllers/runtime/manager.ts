@@ -1,0 +1,146 @@
+// Runs controller definitions: wires informer events to work queues (for / owns / watches), runs workers
+// that call reconcile(key), retries failures with backoff, honours requeueAfter, and starts everything only
+// while this process holds leadership (when an elector is given).
+import type { KubeObject } from '../../api/types.js';
+import type { Clock } from '../../clock/clock.js';
+import type { Client, Resource } from '../../client/client.js';
+import type { EventRecorder } from '../../client/events.js';
+import { type InformerFactory, objectKey } from '../../client/informer.js';
+import { defaultControllerRateLimiter, WorkQueue } from '../../client/workqueue.js';
+import type { ControllerContext, ControllerDefinition, ObservedEvent, ObservedEventType } from './controller.js';
+
+export interface ManagerHooks {
+  /** Called after every reconcile with its outcome and duration (metrics). */
+  reconciled?(controller: string, result: 'success' | 'requeue' | 'error', seconds: number): void;
+  log?(controller: string, message: string): void;
+}
+
+export interface ManagerOptions {
+  client: Client;
+  informers: InformerFactory;
+  clock: Clock;
+  recorderFor(component: string): EventRecorder;
+  hooks?: ManagerHooks;
+}
+
+interface Running {
+  def: ControllerDefinition;
+  queue: WorkQueue;
+  ctx: ControllerContext;
+  workers: Promise<void>[];
+}
+
+/** The owner key an object points at through its controller ownerReference of kind `kind`, if any. */
+export function controllerOwnerKey(obj: KubeObject, kind: string): string | undefined {
+  const ref = obj.metadata.ownerReferences?.find((r) => r.controller);
+  if (!ref || ref.kind !== kind) return undefined;
+  return obj.metadata.namespace ? `${obj.metadata.namespace}/${ref.name}` : ref.name;
+}
+
+export class ControllerManager {
+  private readonly running: Running[] = [];
+  private started = false;
+
+  constructor(private readonly opts: ManagerOptions) {}
+
+  /** Adds a controller; its informer handlers are registered at once so no event is missed. */
+  async add(def: ControllerDefinition): Promise<void> {
+    const { clock, client, informers } = this.opts;
+    const queue = new WorkQueue(clock, defaultControllerRateLimiter(clock), def.name);
+    const log = (m: string) => this.opts.hooks?.log?.(def.name, m);
+    const ctx: ControllerContext = {
+      client,
+      informers,
+      clock,
+      recorder: this.opts.recorderFor(def.name),
+      enqueue: (key, reason) => queue.add(key, reason),
+      enqueueAfter: (key, ms, reason) => queue.addAfter(key, ms, reason),
+      log,
+    };
+    await def.setup?.(ctx);
+    const observe = (type: ObservedEventType, resource: Resource, object: KubeObject, old?: KubeObject) => {
+      if (!def.observe) return;
+      const e: ObservedEvent = { type, resource, object };
+      if (old) e.old = old;
+      def.observe(e, ctx);
+    };
+    const wire = (resource: Resource, keysOf: (obj: KubeObject) => Iterable<string>, what: string) => {
+      informers.informer(resource).addHandler({
+        add: (o) => {
+          observe('ADDED', resource, o);
+          for (const k of keysOf(o)) queue.add(k, `${what} added: ${objectKey(o)}`);
+        },
+        update: (old, o) => {
+          observe('MODIFIED', resource, o, old);
+          // A changed owner or selector can move a child between keys: wake both sides.
+          const keys = new Set([...keysOf(old), ...keysOf(o)]);
+          for (const k of keys) queue.add(k, `${what} changed: ${objectKey(o)}`);
+        },
+        delete: (o) => {
+          observe('DELETED', resource, o);
+          for (const k of keysOf(o)) queue.add(k, `${what} deleted: ${objectKey(o)}`);
+        },
+      });
+    };
+    wire(def.for, (o) => [objectKey(o)], def.for.kind);
+    for (const owned of def.owns ?? []) {
+      wire(
+        owned,
+        (o) => {
+          const k = controllerOwnerKey(o, def.for.kind);
+          return k ? [k] : [];
+        },
+        `owned ${owned.kind}`,
+      );
+    }
+    for (const w of def.watches ?? []) wire(w.resource, (o) => w.map(o, ctx), w.resource.kind);
+    const r: Running = { def, queue, ctx, workers: [] };
+    this.running.push(r);
+    if (this.started) this.startWorkers(r);
+  }
+
+  /** Starts informers and workers (call once this process may act, e.g. after winning leader election). */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.opts.informers.start();
+    await this.opts.informers.waitForSync();
+    for (const r of this.running) this.startWorkers(r);
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    for (const r of this.running) r.queue.shutDown();
+    await Promise.all(this.running.flatMap((r) => r.workers));
+  }
+
+  private startWorkers(r: Running): void {
+    const n = Math.max(1, r.def.workers ?? 1);
+    for (let i = 0; i < n; i++) r.workers.push(this.worker(r));
+  }
+
+  private async worker(r: Running): Promise<void> {
+    const { def, queue, ctx } = r;
+    for (;;) {
+      const item = await queue.get();
+      if (!item) return;
+      const wall = performance.now();
+      try {
+        const result = await def.reconcile(item.key, ctx);
+        queue.forget(item.key);
+        if (result && result.requeueAfter >= 0) {
+          queue.addAfter(item.key, result.requeueAfter, 'requeue after');
+          this.opts.hooks?.reconciled?.(def.name, 'requeue', (performance.now() - wall) / 1000);
+        } else {
+          this.opts.hooks?.reconciled?.(def.name, 'success', (performance.now() - wall) / 1000);
+        }
+      } catch (err) {
+        queue.addRateLimited(item.key, `retry after error: ${(err as Error).message}`);
+        this.opts.hooks?.reconciled?.(def.name, 'error', (performance.now() - wall) / 1000);
+        ctx.log(`reconcile ${item.key} failed (${item.reasons.join('; ')}): ${(err as Error).message}`);
+      } finally {
+        queue.done(item.key);
+      }
+    }
+  }
+}

@@ -1,0 +1,129 @@
+// End-to-end: the tutorial's ReplicaSet walk-through (chapter 7.2) as a user types it, with the real kubectl
+// against `kubeloop up` on the default (realistic) timing profile.
+import assert from 'node:assert/strict';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type Cluster, startKubeloop } from './harness.js';
+
+const SEED = join(import.meta.dirname, '..', '..', '..', 'shared', 'seed', 'manifests');
+
+let c: Cluster;
+
+before(async () => {
+  c = await startKubeloop({ args: ['--nodes', '3'] });
+});
+
+after(async () => {
+  await c?.stop();
+});
+
+async function ok(args: string[]): Promise<string> {
+  const r = await c.kubectl(args);
+  assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}\n--- server log ---\n${c.logs().slice(-3000)}`);
+  return r.stdout;
+}
+
+function rows(out: string): string[][] {
+  return out
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.trim().split(/\s{2,}/));
+}
+
+/** Polls `kubectl args` until `pred` holds for its output; returns that output. */
+async function eventually(args: string[], pred: (out: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < end) {
+    const r = await c.kubectl(args);
+    last = `${r.stdout}${r.stderr}`;
+    if (r.code === 0 && pred(r.stdout)) return r.stdout;
+    await new Promise((res) => setTimeout(res, 250));
+  }
+  throw new Error(`timed out waiting for ${what}; last output of kubectl ${args.join(' ')}:\n${last}\n--- server log ---\n${c.logs().slice(-3000)}`);
+}
+
+function runningPods(out: string): string[][] {
+  return rows(out)
+    .slice(1)
+    .filter((r) => r[1] === '1/1' && r[2] === 'Running' && r[3] === '0');
+}
+
+describe('tutorial 7.2: ReplicaSet', () => {
+  it('starts three Ready nodes', async () => {
+    const out = await eventually(['get', 'nodes'], (o) => rows(o).slice(1).filter((r) => r[1] === 'Ready').length === 3, 'three Ready nodes');
+    assert.deepEqual(rows(out)[0], ['NAME', 'STATUS', 'ROLES', 'AGE', 'VERSION']);
+  });
+
+  it('kubectl apply -f myreplicaset.yaml gives two Running pods', async () => {
+    assert.equal((await ok(['apply', '-f', join(SEED, 'myreplicaset.yaml')])).trim(), 'replicaset.apps/myreplicaset created');
+    const rs = await eventually(['get', 'rs'], (o) => rows(o)[1]?.slice(0, 4).join(' ') === 'myreplicaset 2 2 2', 'DESIRED 2 CURRENT 2 READY 2');
+    assert.deepEqual(rows(rs)[0], ['NAME', 'DESIRED', 'CURRENT', 'READY', 'AGE']);
+    const pods = await eventually(['get', 'pods'], (o) => runningPods(o).length === 2, 'two Running pods');
+    for (const r of rows(pods).slice(1)) assert.match(r[0] as string, /^myreplicaset-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  });
+
+  it('shows NODE and IP with -o wide', async () => {
+    const wide = rows(await ok(['get', 'pods', '-o', 'wide']));
+    assert.deepEqual(wide[0], ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE', 'READINESS GATES']);
+    for (const r of wide.slice(1)) {
+      assert.match(r[5] as string, /^10\.244\.\d+\.\d+$/);
+      assert.match(r[6] as string, /^node-\d$/);
+    }
+  });
+
+  it('kubectl describe rs shows the SuccessfulCreate events', async () => {
+    const out = await ok(['describe', 'rs', 'myreplicaset']);
+    assert.match(out, /^Replicas:\s+2 current \/ 2 desired$/m);
+    assert.match(out, /^Pods Status:\s+2 Running \/ 0 Waiting \/ 0 Succeeded \/ 0 Failed$/m);
+    const events = out.split('\n').filter((l) => l.includes('SuccessfulCreate'));
+    assert.equal(events.length, 2, out);
+    for (const e of events) assert.match(e, /^\s+Normal\s+SuccessfulCreate\s+\S+\s+replicaset-controller\s+Created pod: myreplicaset-\w{5}$/);
+  });
+
+  it('deleting a pod brings a new one', async () => {
+    const before = rows(await ok(['get', 'pods', '--no-headers'])).map((r) => r[0] as string);
+    const victim = before[0] as string;
+    assert.equal((await ok(['delete', 'pod', victim])).trim(), `pod "${victim}" deleted`);
+    const out = await eventually(['get', 'pods'], (o) => runningPods(o).length === 2 && !o.includes(victim), 'a replacement pod');
+    const now = runningPods(out).map((r) => r[0]);
+    assert.ok(now.some((n) => !before.includes(n as string)), 'a new pod name');
+  });
+
+  it('kubectl scale rs --replicas 4 gives four', async () => {
+    assert.equal((await ok(['scale', 'rs', '--replicas', '4', 'myreplicaset'])).trim(), 'replicaset.apps/myreplicaset scaled');
+    await eventually(['get', 'rs'], (o) => rows(o)[1]?.slice(0, 4).join(' ') === 'myreplicaset 4 4 4', 'DESIRED 4 CURRENT 4 READY 4');
+    await eventually(['get', 'pods'], (o) => runningPods(o).length === 4, 'four Running pods');
+  });
+
+  it('a wrong image tag shows ErrImagePull, then ImagePullBackOff', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'kubeloop-rs-'));
+    const file = join(dir, 'bad.yaml');
+    await writeFile(file, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: badtag\nspec:\n  containers:\n  - name: nginx\n    image: nginx:1.9.21\n');
+    await ok(['apply', '-f', file]);
+    await eventually(['get', 'pod', 'badtag', '--no-headers'], (o) => /\bErrImagePull\b/.test(o), 'ErrImagePull');
+    await eventually(['get', 'pod', 'badtag', '--no-headers'], (o) => /\bImagePullBackOff\b/.test(o), 'ImagePullBackOff');
+    const pod = JSON.parse(await ok(['get', 'pod', 'badtag', '-o', 'json']));
+    assert.equal(pod.status.phase, 'Pending');
+    await ok(['delete', 'pod', 'badtag', '--now']);
+  });
+
+  it('kubectl delete rs --all removes the pods', async () => {
+    assert.equal((await ok(['delete', 'rs', '--all'])).trim(), 'replicaset.apps "myreplicaset" deleted');
+    await eventually(['get', 'pods'], (o) => !o.includes('myreplicaset-'), 'the pods to go', 60_000);
+  });
+
+  it('kubectl delete rs --cascade=orphan leaves the pods', async () => {
+    await ok(['apply', '-f', join(SEED, 'myreplicaset.yaml')]);
+    await eventually(['get', 'pods'], (o) => runningPods(o).length === 2, 'two Running pods');
+    await ok(['delete', 'rs', 'myreplicaset', '--cascade=orphan']);
+    await new Promise((r) => setTimeout(r, 1500));
+    const pods = runningPods(await ok(['get', 'pods']));
+    assert.equal(pods.length, 2);
+    const owners = JSON.parse(await ok(['get', 'pods', '-o', 'json'])).items.map((p: { metadata: { ownerReferences?: unknown[] } }) => p.metadata.ownerReferences ?? []);
+    assert.deepEqual(owners, [[], []]);
+  });
+});
