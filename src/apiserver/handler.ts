@@ -4,6 +4,7 @@ import { groupVersion, type ResourceDescriptor } from '../api/descriptor.js';
 import { ApiError, errors } from '../api/errors.js';
 import type { Registry } from '../api/registry.js';
 import type { Clock } from '../clock/clock.js';
+import type { Metrics } from '../metrics/index.js';
 import { entryJson } from '../store/store.js';
 import { AGGREGATED_CONTENT_TYPE, Discovery } from './discovery.js';
 import { addWarnings, mediaType, parseBody, queryBool, readBody, sendError, sendJson, sendText } from './http-util.js';
@@ -30,6 +31,7 @@ export const KUBE_VERSION = {
 };
 
 export interface HandlerDeps {
+  metrics?: Metrics;
   storage: ResourceStorage;
   registry: Registry;
   clock: Clock;
@@ -38,14 +40,43 @@ export interface HandlerDeps {
   ready: () => boolean;
 }
 
+/** What a resource request was, for metrics (kube-apiserver's verb/resource/scope labels). */
+interface RequestInfo {
+  verb: string;
+  resource: string;
+  group: string;
+  subresource: string;
+  scope: string;
+}
+
+const requestInfo = new WeakMap<ServerResponse, RequestInfo>();
+
 export function createHandler(deps: HandlerDeps) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const metrics = deps.metrics;
+    if (metrics) {
+      const started = performance.now();
+      res.on('finish', () => {
+        const info = requestInfo.get(res);
+        if (!info) return;
+        metrics.observeRequest(info.verb, info.resource, res.statusCode, (performance.now() - started) / 1000, info);
+      });
+    }
     try {
       await route(deps, req, res);
     } catch (err) {
       sendError(res, err);
     }
   };
+}
+
+function noteRequest(res: ServerResponse, method: string, r: ResourceRoute, watch: boolean): void {
+  const d = r.descriptor;
+  let verb = method;
+  if (method === 'GET') verb = r.name === undefined ? (watch ? 'WATCH' : 'LIST') : 'GET';
+  else if (method === 'DELETE' && r.name === undefined) verb = 'DELETECOLLECTION';
+  const scope = !d.namespaced ? 'cluster' : r.namespace ? (r.name === undefined ? 'namespace' : 'resource') : 'cluster';
+  requestInfo.set(res, { verb, resource: d.plural, group: d.group, subresource: r.subresource ?? '', scope });
 }
 
 async function route(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -71,6 +102,11 @@ async function route(deps: HandlerDeps, req: IncomingMessage, res: ServerRespons
     }
     case '/openapi/v3':
       return sendJson(res, 200, deps.openapi.root());
+    case '/metrics': {
+      if (!deps.metrics) throw errors.notFoundPath();
+      const m = await deps.metrics.metricsText();
+      return sendText(res, 200, m.body, m.contentType);
+    }
   }
   if (path.startsWith('/openapi/v3/')) {
     const doc = deps.openapi.document(path.slice('/openapi/v3/'.length));
@@ -139,6 +175,7 @@ function requireVerb(d: ResourceDescriptor, verb: string): void {
 async function resource(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, url: URL, method: string, r: ResourceRoute): Promise<void> {
   const { storage, clock } = deps;
   const d = r.descriptor;
+  if (deps.metrics) noteRequest(res, method, r, queryBool(url.searchParams.get('watch')));
   const ns = d.namespaced ? r.namespace : undefined;
   if (r.subresource) return handleSubresource(deps, req, res, url, method, r);
   const acc = negotiate(req.headers.accept);

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Registry } from '../api/registry.js';
 import type { Clock } from '../clock/clock.js';
+import type { Metrics } from '../metrics/index.js';
 import type { Store } from '../store/store.js';
 import { Discovery } from './discovery.js';
 import { createHandler } from './handler.js';
@@ -25,6 +26,7 @@ export interface TlsConfig {
 }
 
 export interface ApiServerOptions {
+  metrics?: Metrics;
   store: Store;
   registry: Registry;
   clock: Clock;
@@ -63,6 +65,7 @@ export class ApiServer {
     const discovery = new Discovery(this.opts.registry, `${host}:${port}`);
     const openapi = createOpenApi(this.opts.registry);
     const handler = createHandler({
+      ...(this.opts.metrics ? { metrics: this.opts.metrics } : {}),
       storage: this.storage,
       registry: this.opts.registry,
       clock: this.opts.clock,

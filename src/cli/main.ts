@@ -36,7 +36,10 @@ export function buildCli(): Command {
     .addOption(new Option('--data-dir <dir>', 'where kubeloop keeps its state (default ~/.kubeloop)'))
     .addOption(new Option('--in-memory', 'keep nothing on disk'))
     .addOption(new Option('--kubeconfig <file>', 'write a standalone kubeconfig here instead of merging into $KUBECONFIG or ~/.kube/config'))
-    .addOption(new Option('--nodes <n>', 'number of simulated nodes').default(1).argParser(intArg('--nodes', 0, 100000)))
+    .addOption(new Option('--nodes <n>', 'simulated nodes created on first start').default(3).argParser(intArg('--nodes', 0, 100000)))
+    .addOption(new Option('--timing <profile>', 'how long simulated image pulls and container starts take').choices(['realistic', 'instant']).default('realistic'))
+    .addOption(new Option('--seed <n>', 'seed of the simulation\'s random choices (timing jitter)').default(1).argParser(intArg('--seed', 0, 2 ** 31 - 1)))
+    .addOption(new Option('--strict-images', 'treat images missing from the catalog as not existing (ErrImagePull)'))
     .addOption(new Option('--time-scale <factor>', 'run cluster time this many times faster').argParser(positiveNumber('--time-scale')))
     .addOption(
       new Option('--watch-history <events>', 'how many past changes a watch can resume through before it gets 410 Gone')

@@ -17,6 +17,9 @@ export interface UpOptions {
   inMemory?: boolean;
   kubeconfig?: string;
   nodes: number;
+  timing: 'realistic' | 'instant';
+  seed: number;
+  strictImages?: boolean;
   timeScale?: number;
   insecureHttp?: boolean;
   watchHistory: number;

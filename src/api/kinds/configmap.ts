@@ -3,8 +3,9 @@ import type { ResourceDescriptor } from '../descriptor.js';
 import { fieldErr, key } from '../fielderrors.js';
 import { ageColumn, col, nameColumn, objectAge } from '../printing.js';
 import type { FieldError, KubeObject } from '../types.js';
-import { isObj, type Obj, semanticEqual, STANDARD_VERBS } from './core-helpers.js';
-import { configKeyProblems, decodedLength, MAX_DATA_BYTES } from './data-keys.js';
+import { dataKeyErrors, decodedLength, immutableDataErrors, MAX_DATA_BYTES } from './data-keys.js';
+import { STANDARD_VERBS } from './descriptor-parts.js';
+import { isObj, type Obj } from './object-helpers.js';
 
 function mapOf(v: unknown): Obj {
   return isObj(v) ? v : {};
@@ -16,26 +17,16 @@ function validateConfigMap(cm: KubeObject): FieldError[] {
   const binary = mapOf(cm.binaryData);
   let total = 0;
   for (const [k, v] of Object.entries(data)) {
-    for (const m of configKeyProblems(k)) errs.push(fieldErr.invalid(key('data', k), k, m));
+    errs.push(...dataKeyErrors('data', k));
     if (k in binary) errs.push(fieldErr.invalid(key('data', k), k, 'duplicate of key present in binaryData'));
     total += Buffer.byteLength(String(v ?? ''));
   }
   for (const [k, v] of Object.entries(binary)) {
-    for (const m of configKeyProblems(k)) errs.push(fieldErr.invalid(key('binaryData', k), k, m));
+    errs.push(...dataKeyErrors('binaryData', k));
     total += decodedLength(v);
   }
   // The error names the whole object (an empty path), as kube-apiserver reports it.
   if (total > MAX_DATA_BYTES) errs.push(fieldErr.tooLong('', '', MAX_DATA_BYTES));
-  return errs;
-}
-
-function validateConfigMapUpdate(cm: KubeObject, old: KubeObject): FieldError[] {
-  if ((old as Obj).immutable !== true) return [];
-  const errs: FieldError[] = [];
-  const why = 'field is immutable when `immutable` is set';
-  if ((cm as Obj).immutable !== true) errs.push(fieldErr.forbidden('immutable', why));
-  if (!semanticEqual(cm.data, old.data)) errs.push(fieldErr.forbidden('data', why));
-  if (!semanticEqual(cm.binaryData, old.binaryData)) errs.push(fieldErr.forbidden('binaryData', why));
   return errs;
 }
 
@@ -55,7 +46,7 @@ export const configMapDescriptor: ResourceDescriptor = {
   hasStatus: false,
   defaultPropagation: 'Background',
   validate: validateConfigMap,
-  validateUpdate: validateConfigMapUpdate,
+  validateUpdate: (cm, old) => immutableDataErrors(cm, old, ['data', 'binaryData']),
   table: {
     columns: [nameColumn, col('Data'), ageColumn],
     cells: (cm, now) => [cm.metadata.name, Object.keys(mapOf(cm.data)).length + Object.keys(mapOf(cm.binaryData)).length, objectAge(cm, now)],

@@ -5,7 +5,9 @@ import { fieldErr } from '../fielderrors.js';
 import { ageColumn, col, nameColumn, objectAge } from '../printing.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { nonNegative } from '../validation/meta.js';
-import { STANDARD_VERBS, invalidRaw, semanticEqual } from './workload-validation.js';
+import { STANDARD_VERBS } from './descriptor-parts.js';
+import { invalidRaw } from './go-render.js';
+import { semanticEqual } from './object-helpers.js';
 
 function validate(obj: KubeObject): FieldError[] {
   const errs: FieldError[] = [];

@@ -1,12 +1,14 @@
 // batch/v1 CronJob: defaults, schedule and time zone validation, the job template rules and `kubectl get cj`.
 import type { ResourceDescriptor } from '../descriptor.js';
 import { fieldErr } from '../fielderrors.js';
-import { age, ageColumn, col, containerImages, containerNames, formatLabelSelector, nameColumn, objectAge } from '../printing.js';
+import { age, ageColumn, col, formatLabelSelector, nameColumn, objectAge } from '../printing.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { nonNegative } from '../validation/meta.js';
-import { ensureObj, goLabelSelector, invalidRaw, isObj, type Obj, STANDARD_VERBS, STATUS_SUBRESOURCE, specOf } from './core-helpers.js';
 import { cronScheduleError, isKnownTimeZone } from './cron-schedule.js';
+import { CONTAINER_COLUMNS, containerCells, SELECTOR_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE } from './descriptor-parts.js';
+import { goLabelSelector, invalidRaw } from './go-render.js';
 import { validateJobSpecFields } from './jobspec.js';
+import { ensureObj, isObj, type Obj, specOf } from './object-helpers.js';
 import { defaultPodTemplateSpec } from './podspec.js';
 
 /** Job names are `<cronjob>-<minutes since epoch>`; 11 characters of suffix must fit a 63-character label. */
@@ -128,9 +130,8 @@ export const cronJobDescriptor: ResourceDescriptor = {
       col('Active', 'integer'),
       col('Last Schedule'),
       ageColumn,
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
+      ...CONTAINER_COLUMNS,
+      SELECTOR_COLUMN,
     ],
     cells(cj, now) {
       const spec = specOf(cj);
@@ -144,8 +145,7 @@ export const cronJobDescriptor: ResourceDescriptor = {
         Array.isArray(status.active) ? status.active.length : 0,
         status.lastScheduleTime ? age(status.lastScheduleTime, now) : '<none>',
         objectAge(cj, now),
-        containerNames(jobSpec.template),
-        containerImages(jobSpec.template),
+        ...containerCells(jobSpec.template),
         formatLabelSelector(jobSpec.selector),
       ];
     },

@@ -3,34 +3,22 @@ import type { DaemonSet } from 'kubernetes-types/apps/v1.js';
 import type { ResourceDescriptor } from '../descriptor.js';
 import { errors } from '../errors.js';
 import { fieldErr } from '../fielderrors.js';
-import { ageColumn, col, containerImages, containerNames, formatLabelSelector, labelMap, nameColumn, objectAge } from '../printing.js';
+import { ageColumn, col, formatLabelSelector, labelMap, nameColumn, objectAge } from '../printing.js';
 import { validateLabelSelector } from '../selectors/labels.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { nonNegative } from '../validation/meta.js';
+import { CONTAINER_COLUMNS, containerCells, SELECTOR_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE } from './descriptor-parts.js';
+import { goIntOrString, goPointer, invalidRaw, notSupportedRaw } from './go-render.js';
+import { intOrPercentValue, notMoreThan100Percent, validateIntOrPercent } from './int-or-percent.js';
+import { dropZeroFields, ensureObj, isObj, type Obj, selectorConvertible, semanticEqual, specOf } from './object-helpers.js';
 import { defaultPodTemplateSpec, validatePodTemplateSpec } from './podspec.js';
 import {
   copyRequestMetadata,
-  dropZeroFields,
   emptySelectorErrors,
-  ensureObj,
-  goIntOrString,
-  goPointer,
   goStatus,
   immutableSelectorErrors,
-  intOrPercentValue,
-  invalidRaw,
-  isObj,
-  notMoreThan100Percent,
-  notSupportedRaw,
-  type Obj,
   restartAndDeadlineErrors,
-  selectorConvertible,
-  semanticEqual,
-  specOf,
-  STANDARD_VERBS,
-  statusSubresource,
   templateMatchErrors,
-  validateIntOrPercent,
 } from './workload-validation.js';
 
 /** kube keeps spec.templateGeneration internally and shows it to apps/v1 clients only as this annotation. */
@@ -133,8 +121,7 @@ function cells(obj: KubeObject, now: number): unknown[] {
     st?.numberAvailable ?? 0,
     labelMap(ds.spec?.template?.spec?.nodeSelector),
     objectAge(obj, now),
-    containerNames(ds.spec?.template),
-    containerImages(ds.spec?.template),
+    ...containerCells(ds.spec?.template),
     selectorConvertible(sel) ? formatLabelSelector(sel) : '<error>',
   ];
 }
@@ -150,7 +137,7 @@ export const daemonSetDescriptor: ResourceDescriptor = {
   categories: ['all'],
   namespaced: true,
   verbs: STANDARD_VERBS,
-  subresources: [statusSubresource],
+  subresources: [STATUS_SUBRESOURCE],
   schemaType: 'io.k8s.api.apps.v1.DaemonSet',
   defaults,
   validate,
@@ -187,9 +174,8 @@ export const daemonSetDescriptor: ResourceDescriptor = {
       col('Available', 'integer'),
       col('Node Selector'),
       ageColumn,
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
+      ...CONTAINER_COLUMNS,
+      SELECTOR_COLUMN,
     ],
     cells,
   },

@@ -1,4 +1,9 @@
-// Keys and sizes of ConfigMap and Secret data (apimachinery IsConfigMapKey, core MaxSecretSize).
+// What ConfigMap and Secret data share: key syntax and size (apimachinery IsConfigMapKey, core MaxSecretSize),
+// and the freeze that `immutable: true` puts on the payload.
+import { fieldErr, key } from '../fielderrors.js';
+import type { FieldError, KubeObject } from '../types.js';
+import { type Obj, semanticEqual } from './object-helpers.js';
+
 const KEY_FMT = '[-._a-zA-Z0-9]+';
 const KEY_RE = new RegExp(`^${KEY_FMT}$`);
 const KEY_MSG =
@@ -23,4 +28,19 @@ export const MAX_DATA_BYTES = 1024 * 1024;
 export function decodedLength(v: unknown): number {
   if (typeof v !== 'string') return 0;
   return Buffer.from(v, 'base64').length;
+}
+
+/** Invalid-key errors for one key of the data map at `field`, path subscripted the way kube reports them. */
+export function dataKeyErrors(field: string, k: string): FieldError[] {
+  return configKeyProblems(k).map((m) => fieldErr.invalid(key(field, k), k, m));
+}
+
+/** Once stored with `immutable: true`, the flag stays and the payload fields may not change. */
+export function immutableDataErrors(obj: KubeObject, old: KubeObject, payload: string[]): FieldError[] {
+  if ((old as Obj).immutable !== true) return [];
+  const why = 'field is immutable when `immutable` is set';
+  const errs: FieldError[] = [];
+  if ((obj as Obj).immutable !== true) errs.push(fieldErr.forbidden('immutable', why));
+  for (const f of payload) if (!semanticEqual((obj as Obj)[f], (old as Obj)[f])) errs.push(fieldErr.forbidden(f, why));
+  return errs;
 }

@@ -3,32 +3,15 @@ import type { Deployment } from 'kubernetes-types/apps/v1.js';
 import type { ResourceDescriptor } from '../descriptor.js';
 import { errors } from '../errors.js';
 import { fieldErr } from '../fielderrors.js';
-import { ageColumn, col, containerImages, containerNames, labelSelectorString, nameColumn, objectAge } from '../printing.js';
+import { ageColumn, col, labelSelectorString, nameColumn, objectAge } from '../printing.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { nonNegative } from '../validation/meta.js';
+import { CONTAINER_COLUMNS, containerCells, SCALE_SUBRESOURCE, SELECTOR_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE } from './descriptor-parts.js';
+import { goIntOrString, goPointer, invalidRaw, notSupportedRaw } from './go-render.js';
+import { intOrPercentValue, notMoreThan100Percent, validateIntOrPercent } from './int-or-percent.js';
+import { dropZeroFields, ensureObj, isObj, type Obj, selectorConvertible, specOf } from './object-helpers.js';
 import { defaultPodTemplateSpec } from './podspec.js';
-import {
-  dropZeroFields,
-  ensureObj,
-  goIntOrString,
-  goPointer,
-  goStatus,
-  immutableSelectorErrors,
-  intOrPercentValue,
-  invalidRaw,
-  isObj,
-  notMoreThan100Percent,
-  notSupportedRaw,
-  replicaSetTemplateErrors,
-  type Obj,
-  scaleSelector,
-  scaleSubresource,
-  selectorConvertible,
-  specOf,
-  STANDARD_VERBS,
-  statusSubresource,
-  validateIntOrPercent,
-} from './workload-validation.js';
+import { goStatus, immutableSelectorErrors, replicaSetTemplateErrors, REPLICAS_SCALE } from './workload-validation.js';
 
 /** Set by clients of the old extensions API to ask for a rollback; kube keeps it as spec.rollbackTo internally. */
 const ROLLBACK_TO = 'deprecated.deployment.rollback.to';
@@ -146,8 +129,7 @@ function cells(obj: KubeObject, now: number): unknown[] {
     d.status?.updatedReplicas ?? 0,
     d.status?.availableReplicas ?? 0,
     objectAge(obj, now),
-    containerNames(tpl),
-    containerImages(tpl),
+    ...containerCells(tpl),
     selectorConvertible(sel) ? labelSelectorString(sel) : '<invalid>',
   ];
 }
@@ -163,7 +145,7 @@ export const deploymentDescriptor: ResourceDescriptor = {
   categories: ['all'],
   namespaced: true,
   verbs: STANDARD_VERBS,
-  subresources: [statusSubresource, scaleSubresource],
+  subresources: [STATUS_SUBRESOURCE, SCALE_SUBRESOURCE],
   schemaType: 'io.k8s.api.apps.v1.Deployment',
   defaults,
   validate,
@@ -175,7 +157,7 @@ export const deploymentDescriptor: ResourceDescriptor = {
   prepareForStatusUpdate,
   generation: 'spec+annotations',
   defaultPropagation: 'Background',
-  scale: { specReplicasPath: ['spec', 'replicas'], statusReplicasPath: ['status', 'replicas'], selector: scaleSelector },
+  scale: REPLICAS_SCALE,
   table: {
     columns: [
       nameColumn,
@@ -183,9 +165,8 @@ export const deploymentDescriptor: ResourceDescriptor = {
       col('Up-to-date'),
       col('Available'),
       ageColumn,
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
+      ...CONTAINER_COLUMNS,
+      SELECTOR_COLUMN,
     ],
     cells,
   },

@@ -4,8 +4,9 @@ import { fieldErr, path } from '../fielderrors.js';
 import { ageColumn, col, nameColumn, objectAge } from '../printing.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from '../validation/names.js';
-import { arrayOf, isObj, type Obj, STANDARD_VERBS } from './core-helpers.js';
+import { STANDARD_VERBS } from './descriptor-parts.js';
 import { validateIP, validateNonSpecialIP } from './ip-validation.js';
+import { arrayOf, isObj, type Obj } from './object-helpers.js';
 import { isValidPortNum, PORT_RANGE_MSG } from './port-validation.js';
 import { SERVICE_PROTOCOLS } from './service-validation.js';
 

@@ -6,8 +6,9 @@ import { ageColumn, col, nameColumn, objectAge } from '../printing.js';
 import { validateLabels } from '../selectors/labels.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { isDNS1123Label, isQualifiedName } from '../validation/names.js';
-import { arrayOf, isObj, type Obj, STANDARD_VERBS } from './core-helpers.js';
+import { STANDARD_VERBS } from './descriptor-parts.js';
 import { validateFQDN, validateIPv4, validateIPv6, validateNonSpecialIP } from './ip-validation.js';
+import { arrayOf, isObj, type Obj } from './object-helpers.js';
 import { SERVICE_PROTOCOLS } from './service-validation.js';
 
 const ADDRESS_TYPES = ['FQDN', 'IPv4', 'IPv6'];

@@ -2,7 +2,7 @@
 // LAST SEEN first, the name column last and wide-only.
 import type { ColumnDefinition } from '../descriptor.js';
 import { age, col } from '../printing.js';
-import { isObj, type Obj } from './core-helpers.js';
+import { isObj, type Obj } from './object-helpers.js';
 
 /** An Event in core/v1 terms, whichever API it was read from. */
 export interface EventView {

@@ -4,17 +4,19 @@ import type { ResourceDescriptor } from '../descriptor.js';
 import { fieldErr } from '../fielderrors.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { immutableField } from '../validation/meta.js';
-import { isObj, type Obj, semanticEqual, STANDARD_VERBS } from './core-helpers.js';
-import { legacyEventErrors } from './event.js';
-import { eventCells, eventColumns, type EventView } from './event-table.js';
+import { STANDARD_VERBS } from './descriptor-parts.js';
+import { eventFieldLabels, type EventFields, eventTable, sharedEventErrors, str } from './event-common.js';
+import { isObj, type Obj, semanticEqual } from './object-helpers.js';
 
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
-
-function regarding(ev: KubeObject): Obj {
-  return isObj(ev.regarding) ? ev.regarding : {};
-}
+const EVENTS_API_FIELDS: EventFields = {
+  involvedObject: 'regarding',
+  message: 'note',
+  reportingController: 'reportingController',
+  firstTimestamp: 'deprecatedFirstTimestamp',
+  lastTimestamp: 'deprecatedLastTimestamp',
+  count: 'deprecatedCount',
+  source: 'deprecatedSource',
+};
 
 function validateSeries(o: Obj): FieldError[] {
   if (!isObj(o.series)) return [];
@@ -24,23 +26,9 @@ function validateSeries(o: Obj): FieldError[] {
   return errs;
 }
 
-function legacy(ev: KubeObject): FieldError[] {
-  const o = ev as Obj;
-  return legacyEventErrors({
-    namespace: ev.metadata.namespace ?? '',
-    involvedNamespace: str(regarding(ev).namespace),
-    eventTime: str(o.eventTime),
-    reportingController: str(o.reportingController),
-    reportingInstance: str(o.reportingInstance),
-    action: str(o.action),
-    reason: str(o.reason),
-    message: str(o.note),
-  });
-}
-
 function validateEvent(ev: KubeObject): FieldError[] {
   const o = ev as Obj;
-  const errs = [...legacy(ev), ...validateSeries(o)];
+  const errs = [...sharedEventErrors(ev, EVENTS_API_FIELDS), ...validateSeries(o)];
   if (!o.eventTime) errs.push(fieldErr.required('eventTime'));
   if (o.type !== 'Normal' && o.type !== 'Warning') errs.push(fieldErr.invalid('type', '', `has invalid value: ${str(o.type)}`));
   if (o.deprecatedFirstTimestamp) errs.push(fieldErr.invalid('firstTimestamp', '', 'needs to be unset'));
@@ -77,29 +65,6 @@ function validateEventUpdate(ev: KubeObject, old: KubeObject): FieldError[] {
   return errs;
 }
 
-function view(ev: KubeObject): EventView {
-  const o = ev as Obj;
-  return {
-    name: ev.metadata.name ?? '',
-    type: str(o.type),
-    reason: str(o.reason),
-    message: str(o.note),
-    involvedObject: regarding(ev),
-    firstTimestamp: o.deprecatedFirstTimestamp ?? undefined,
-    lastTimestamp: o.deprecatedLastTimestamp ?? undefined,
-    eventTime: o.eventTime ?? undefined,
-    series: isObj(o.series) ? o.series : undefined,
-    count: typeof o.deprecatedCount === 'number' ? o.deprecatedCount : undefined,
-    source: isObj(o.deprecatedSource) ? o.deprecatedSource : {},
-    reportingController: str(o.reportingController),
-    reportingInstance: str(o.reportingInstance),
-  };
-}
-
-function regardingField(k: string) {
-  return (ev: KubeObject) => str(regarding(ev)[k]);
-}
-
 export const eventsEventDescriptor: ResourceDescriptor = {
   group: 'events.k8s.io',
   version: 'v1',
@@ -117,21 +82,6 @@ export const eventsEventDescriptor: ResourceDescriptor = {
   defaultPropagation: 'Background',
   validate: validateEvent,
   validateUpdate: validateEventUpdate,
-  fieldLabels: {
-    'regarding.kind': regardingField('kind'),
-    'regarding.namespace': regardingField('namespace'),
-    'regarding.name': regardingField('name'),
-    'regarding.uid': regardingField('uid'),
-    'regarding.apiVersion': regardingField('apiVersion'),
-    'regarding.resourceVersion': regardingField('resourceVersion'),
-    'regarding.fieldPath': regardingField('fieldPath'),
-    reason: (ev) => str((ev as Obj).reason),
-    reportingController: (ev) => str((ev as Obj).reportingController),
-    source: (ev) => str(isObj((ev as Obj).deprecatedSource) ? (ev as Obj).deprecatedSource.component : '') || str((ev as Obj).reportingController),
-    type: (ev) => str((ev as Obj).type),
-  },
-  table: {
-    columns: eventColumns,
-    cells: (ev, now) => eventCells(view(ev), now),
-  },
+  fieldLabels: eventFieldLabels(EVENTS_API_FIELDS),
+  table: eventTable(EVENTS_API_FIELDS),
 };

@@ -1,16 +1,16 @@
 // batch/v1 Job: defaults, the selector the API server generates from the uid, validation and `kubectl get jobs`.
 import type { ResourceDescriptor } from '../descriptor.js';
 import { fieldErr, key } from '../fielderrors.js';
-import { ageColumn, col, containerImages, containerNames, formatLabelSelector, humanDuration, nameColumn, objectAge } from '../printing.js';
+import { ageColumn, col, formatLabelSelector, humanDuration, nameColumn, objectAge } from '../printing.js';
 import { validateLabelSelector } from '../selectors/labels.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { isDNS1123Label } from '../validation/names.js';
 import { immutableField } from '../validation/meta.js';
+import { CONTAINER_COLUMNS, containerCells, SELECTOR_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE } from './descriptor-parts.js';
+import { goLabelSelector, goStringMap, invalidRaw } from './go-render.js';
 import { validateJobSpecFields } from './jobspec.js';
+import { ensureObj, isObj, type Obj, selectorMatches, semanticEqual, specOf } from './object-helpers.js';
 import { defaultPodTemplateSpec } from './podspec.js';
-import {
-  ensureObj, goLabelSelector, goStringMap, invalidRaw, isObj, type Obj, STANDARD_VERBS, STATUS_SUBRESOURCE, selectorMatches, semanticEqual, specOf,
-} from './core-helpers.js';
 
 export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
 export const CONTROLLER_UID_LABEL = 'batch.kubernetes.io/controller-uid';
@@ -240,9 +240,8 @@ export const jobDescriptor: ResourceDescriptor = {
       col('Completions'),
       col('Duration'),
       ageColumn,
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
+      ...CONTAINER_COLUMNS,
+      SELECTOR_COLUMN,
     ],
     cells(job, now) {
       const tpl = specOf(job).template;
@@ -252,8 +251,7 @@ export const jobDescriptor: ResourceDescriptor = {
         completionsCell(job),
         durationCell(job, now),
         objectAge(job, now),
-        containerNames(tpl),
-        containerImages(tpl),
+        ...containerCells(tpl),
         formatLabelSelector(specOf(job).selector),
       ];
     },

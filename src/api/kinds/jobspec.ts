@@ -4,8 +4,9 @@ import { fieldErr, path } from '../fielderrors.js';
 import type { FieldError } from '../types.js';
 import { isDNS1123Subdomain, isQualifiedName } from '../validation/names.js';
 import { nonNegative } from '../validation/meta.js';
+import { goQuotedList, invalidRaw } from './go-render.js';
+import { isObj, type Obj } from './object-helpers.js';
 import { validatePodTemplateSpec } from './podspec.js';
-import { goQuotedList, invalidRaw, isObj, type Obj } from './core-helpers.js';
 
 const MAX_INDEXED_PARALLELISM = 100_000;
 const MAX_FAILED_INDEXES = 100_000;

@@ -4,7 +4,8 @@ import { fieldErr } from '../fielderrors.js';
 import { ageColumn, col, nameColumn, objectAge } from '../printing.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { isQualifiedName } from '../validation/names.js';
-import { STANDARD_VERBS, specOf } from './core-helpers.js';
+import { STANDARD_VERBS } from './descriptor-parts.js';
+import { specOf } from './object-helpers.js';
 
 const STRATEGIES = ['OldestEmulationVersion'];
 

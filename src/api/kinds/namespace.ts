@@ -5,7 +5,8 @@ import { ageColumn, col, nameColumn, objectAge } from '../printing.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { isQualifiedName } from '../validation/names.js';
 import { dnsLabelName } from '../validation/meta.js';
-import { arrayOf, ensureObj, type Obj, specOf, statusOf } from './core-helpers.js';
+import { STATUS_SUBRESOURCE } from './descriptor-parts.js';
+import { arrayOf, ensureObj, type Obj, specOf, statusOf } from './object-helpers.js';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 export const KUBERNETES_FINALIZER = 'kubernetes';
@@ -36,7 +37,7 @@ export const namespaceDescriptor: ResourceDescriptor = {
   categories: [],
   namespaced: false,
   verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
-  subresources: [{ name: 'status', verbs: ['get', 'patch', 'update'] }],
+  subresources: [STATUS_SUBRESOURCE],
   schemaType: 'io.k8s.api.core.v1.Namespace',
   nameValidator: dnsLabelName,
   hasStatus: true,

@@ -4,11 +4,13 @@ import { fieldErr, path } from '../fielderrors.js';
 import { ageColumn, col, nameColumn, objectAge } from '../printing.js';
 import { labelKeyErrors, labelValueErrors } from '../selectors/labels.js';
 import type { FieldError, KubeObject } from '../types.js';
-import { arrayOf, ensureObj, invalidRaw, isObj, type Obj, STANDARD_VERBS, STATUS_SUBRESOURCE, specOf, statusOf } from './core-helpers.js';
+import { STANDARD_VERBS, STATUS_SUBRESOURCE } from './descriptor-parts.js';
+import { invalidRaw } from './go-render.js';
 import { ipFamilyOf, validateCIDR } from './ip-validation.js';
+import { arrayOf, ensureObj, isObj, type Obj, specOf, statusOf } from './object-helpers.js';
+import { TAINT_EFFECTS } from './podspec-placement.js';
 import { validateResourceListValues } from './quantity-helpers.js';
 
-const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 const ROLE_PREFIX = 'node-role.kubernetes.io/';
 const ROLE_LABEL = 'kubernetes.io/role';
 

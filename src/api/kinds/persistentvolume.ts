@@ -4,13 +4,15 @@ import { fieldErr, path } from '../fielderrors.js';
 import { ageColumn, col, nameColumn, objectAge } from '../printing.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { isDNS1123Subdomain } from '../validation/names.js';
-import { arrayOf, ensureObj, invalidRaw, isObj, type Obj, semanticEqual, STANDARD_VERBS, STATUS_SUBRESOURCE, specOf, statusOf } from './core-helpers.js';
+import { STANDARD_VERBS, STATUS_SUBRESOURCE } from './descriptor-parts.js';
+import { invalidRaw } from './go-render.js';
+import { arrayOf, ensureObj, isObj, type Obj, semanticEqual, specOf, statusOf } from './object-helpers.js';
+import { HOST_PATH_TYPES } from './podspec-volumes.js';
 import { normalizeQuantities, quantityOf, quantityText } from './quantity-helpers.js';
 import { specDiff } from './spec-diff.js';
 import { accessModesText, optionalText, storageClassOf, validateAccessModes, VOLUME_MODES } from './storage-common.js';
 
 const RECLAIM_POLICIES = ['Delete', 'Recycle', 'Retain'];
-const HOST_PATH_TYPES = ['', 'BlockDevice', 'CharDevice', 'Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate', 'Socket'];
 const NODE_SELECTOR_OPERATORS = ['DoesNotExist', 'Exists', 'Gt', 'In', 'Lt', 'NotIn'];
 
 /** The PersistentVolumeSource members, in the order kube checks them. */

@@ -7,7 +7,9 @@ import { ageColumn, col, nameColumn, objectAge } from '../printing.js';
 import { validateLabelSelector } from '../selectors/labels.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { isDNS1123Label, isDNS1123Subdomain } from '../validation/names.js';
-import { arrayOf, ensureObj, invalidRaw, isObj, type Obj, semanticEqual, STANDARD_VERBS, STATUS_SUBRESOURCE, specOf, statusOf } from './core-helpers.js';
+import { STANDARD_VERBS, STATUS_SUBRESOURCE } from './descriptor-parts.js';
+import { invalidRaw } from './go-render.js';
+import { arrayOf, ensureObj, isObj, type Obj, semanticEqual, specOf, statusOf } from './object-helpers.js';
 import { normalizeQuantities, quantityOf, quantityText, validatePositiveQuantity, validateResourceListValues } from './quantity-helpers.js';
 import { specDiff } from './spec-diff.js';
 import {

@@ -1,6 +1,6 @@
 // The pod's QoS class, fixed by the apiserver at creation: Guaranteed, Burstable or BestEffort.
 import { newQuantity, type Quantity } from '../quantity.js';
-import { quantityOf } from './podspec-quantities.js';
+import { quantityOf } from './quantity-helpers.js';
 
 const QOS_RESOURCES = ['cpu', 'memory'];
 

@@ -2,7 +2,7 @@
 import { fieldErr, key, path } from '../fielderrors.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { deepEqualJson, dnsSubdomainName, validateObjectMeta, validateObjectMetaUpdate } from '../validation/meta.js';
-import { validatePodAnnotations, validatePodSpec, validateTolerations } from './podspec.js';
+import { APPARMOR_PREFIX, INT32_MAX, MIRROR_POD, validatePodAnnotations, validatePodSpec, validateTolerations } from './podspec.js';
 import { specDiff } from './spec-diff.js';
 
 /** Checks shared by create and update: metadata, pod annotations, the spec, and pod-only container rules. */
@@ -49,8 +49,6 @@ const UPDATABLE_FIELDS = [
   '`spec.tolerations` (only additions to existing tolerations)',
   '`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
 ].join(',');
-
-const INT32_MAX = 2147483647;
 
 export function validatePodUpdate(pod: KubeObject, old: KubeObject): FieldError[] {
   return dedupe(podUpdateErrors(pod, old));
@@ -107,9 +105,9 @@ function podUpdateErrors(pod: KubeObject, old: KubeObject): FieldError[] {
   errs.push(...onlyAddedTolerations(spec.tolerations, oldSpec.tolerations));
   errs.push(...onlyDeletedSchedulingGates(spec.schedulingGates, oldSpec.schedulingGates));
 
-  if (semanticEqual(spec, oldSpec)) return errs;
+  if (equalIgnoringEmpty(spec, oldSpec)) return errs;
   const munged = mungeUpdatableFields(spec, oldSpec, errs);
-  if (!semanticEqual(munged, oldSpec)) {
+  if (!equalIgnoringEmpty(munged, oldSpec)) {
     errs.push(fieldErr.forbidden('spec', `pod updates may not change fields other than ${UPDATABLE_FIELDS}\n${specDiff('core.PodSpec', oldSpec, munged)}`));
   }
   return errs;
@@ -134,7 +132,7 @@ function mungeUpdatableFields(spec: any, oldSpec: any, errs: FieldError[]): any 
     m.terminationGracePeriodSeconds = oldSpec.terminationGracePeriodSeconds;
   }
   // A pod still held by scheduling gates may gain node selector entries (but not lose or change them).
-  if (Array.isArray(oldSpec.schedulingGates) && oldSpec.schedulingGates.length > 0 && !semanticEqual(m.nodeSelector, oldSpec.nodeSelector)) {
+  if (Array.isArray(oldSpec.schedulingGates) && oldSpec.schedulingGates.length > 0 && !equalIgnoringEmpty(m.nodeSelector, oldSpec.nodeSelector)) {
     const before: Record<string, string> = oldSpec.nodeSelector ?? {};
     const after: Record<string, string> = m.nodeSelector ?? {};
     for (const [k, v] of Object.entries(before)) {
@@ -164,7 +162,8 @@ function pruneEmpty(v: unknown): unknown {
   return v;
 }
 
-function semanticEqual(a: unknown, b: unknown): boolean {
+// Not object-helpers' semanticEqual: only empty lists and nulls vanish here; 0, false and "" still count as set.
+function equalIgnoringEmpty(a: unknown, b: unknown): boolean {
   return deepEqualJson(pruneEmpty(a ?? {}), pruneEmpty(b ?? {}));
 }
 
@@ -174,7 +173,7 @@ function onlyAddedTolerations(now: unknown, before: unknown): FieldError[] {
     const found = newList.some((n) => {
       const a = { ...o, tolerationSeconds: undefined };
       const b = { ...n, tolerationSeconds: undefined };
-      return semanticEqual(a, b);
+      return equalIgnoringEmpty(a, b);
     });
     if (!found) return [fieldErr.forbidden('spec.tolerations', 'existing toleration can not be modified except its tolerationSeconds')];
   }
@@ -193,9 +192,6 @@ function onlyDeletedSchedulingGates(now: unknown, before: unknown): FieldError[]
   });
   return errs;
 }
-
-const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
-const MIRROR_POD = 'kubernetes.io/config.mirror';
 
 function annotationUpdates(now: Record<string, string>, before: Record<string, string>): FieldError[] {
   const errs: FieldError[] = [];

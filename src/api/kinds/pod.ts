@@ -2,6 +2,7 @@
 import type { ResourceDescriptor } from '../descriptor.js';
 import { age, col, nameColumn } from '../printing.js';
 import type { KubeObject } from '../types.js';
+import { STANDARD_VERBS, STATUS_SUBRESOURCE } from './descriptor-parts.js';
 import { addDefaultTolerations, applyPodAdmissionDefaults } from './pod-admission-defaults.js';
 import { podQOSClass } from './pod-qos.js';
 import { podStatusCells } from './pod-status-text.js';
@@ -96,9 +97,9 @@ export const podDescriptor: ResourceDescriptor = {
   shortNames: ['po'],
   categories: ['all'],
   namespaced: true,
-  verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+  verbs: STANDARD_VERBS,
   subresources: [
-    { name: 'status', verbs: ['get', 'patch', 'update'] },
+    STATUS_SUBRESOURCE,
     { name: 'binding', kind: 'Binding', verbs: ['create'] },
     { name: 'eviction', group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] },
     { name: 'log', verbs: ['get'] },

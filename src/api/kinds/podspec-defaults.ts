@@ -1,13 +1,8 @@
 // Defaulting of a pod spec the way kube-apiserver's v1 defaulters fill it in. Everything here mutates in place and
 // tolerates half-formed input, because defaulting runs before validation has had a chance to complain.
 import { imagePullPolicyFor } from './image-reference.js';
+import { isObj, type Obj } from './object-helpers.js';
 import { normalizeResourceList } from './podspec-quantities.js';
-
-type Obj = Record<string, any>;
-
-function isObj(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function each(list: unknown, fn: (item: Obj) => void): void {
   if (!Array.isArray(list)) return;

@@ -1,7 +1,9 @@
 // Container environment (`env`, `envFrom`) and the downward-API selectors it shares with volumes.
 import { fieldErr, path } from '../fielderrors.js';
 import type { FieldError } from '../types.js';
+import { maskTrailingDash } from '../validation/meta.js';
 import { isDNS1123Subdomain, isQualifiedName } from '../validation/names.js';
+import { configKeyProblems } from './data-keys.js';
 
 // Since 1.32 names may be any printable ASCII except '=' (RelaxedEnvironmentVariableValidation is on by default).
 export function envVarNameProblems(name: string): string[] {
@@ -13,21 +15,11 @@ export function envVarNameProblems(name: string): string[] {
   return errs;
 }
 
-const CONFIG_KEY_MSG =
-  "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
-
-export function configMapKeyProblems(k: string): string[] {
-  const errs: string[] = [];
-  if (k.length > 253) errs.push('must be no more than 253 characters');
-  if (!/^[-._a-zA-Z0-9]+$/.test(k)) errs.push(CONFIG_KEY_MSG);
-  if (k === '.') errs.push("must not be '.'");
-  else if (k === '..') errs.push("must not be '..'");
-  else if (k.startsWith('..')) errs.push("must not start with '..'");
-  return errs;
-}
+// Env sources name ConfigMap keys, so they follow the ConfigMap key rules.
+export { configKeyProblems as configMapKeyProblems };
 
 export function isValidConfigMapKey(k: string): boolean {
-  return configMapKeyProblems(k).length === 0;
+  return configKeyProblems(k).length === 0;
 }
 
 const ENV_FIELD_PATHS = [
@@ -98,7 +90,7 @@ function keySelector(s: any, fld: string): FieldError[] {
   const name = typeof s?.name === 'string' ? s.name : '';
   for (const m of isDNS1123Subdomain(name)) errs.push(fieldErr.invalid(path(fld, 'name'), name, m));
   if (!s?.key) errs.push(fieldErr.required(path(fld, 'key')));
-  else for (const m of configMapKeyProblems(String(s.key))) errs.push(fieldErr.invalid(path(fld, 'key'), s.key, m));
+  else for (const m of configKeyProblems(String(s.key))) errs.push(fieldErr.invalid(path(fld, 'key'), s.key, m));
   return errs;
 }
 
@@ -160,6 +152,7 @@ export function validateEnvFrom(sources: unknown, fld: string): FieldError[] {
       if (!ref) continue;
       n++;
       const p = path(path(idx, kind), 'name');
+      // envFrom names are checked as generateName prefixes (a trailing '-' is accepted), a quirk kept for compatibility.
       if (!ref.name) errs.push(fieldErr.required(p));
       else for (const m of isDNS1123Subdomain(maskTrailingDash(String(ref.name)))) errs.push(fieldErr.invalid(p, ref.name, m));
     }
@@ -167,9 +160,4 @@ export function validateEnvFrom(sources: unknown, fld: string): FieldError[] {
     else if (n > 1) errs.push(fieldErr.invalid(fld, '', 'may not have more than one field specified at a time'));
   });
   return errs;
-}
-
-// envFrom names are checked as generateName prefixes (a trailing '-' is accepted), a quirk kept for compatibility.
-function maskTrailingDash(name: string): string {
-  return name.length > 1 && name.endsWith('-') ? `${name.slice(0, -1)}a` : name;
 }

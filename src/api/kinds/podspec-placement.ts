@@ -15,7 +15,7 @@ function validIP(v: unknown, fld: string): FieldError[] {
   return typeof v === 'string' && isIP(v) !== 0 ? [] : [fieldErr.invalid(fld, v ?? '', 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)')];
 }
 
-const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+export const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
 export function validateTolerations(tolerations: unknown, fld: string): FieldError[] {
   if (!Array.isArray(tolerations)) return [];

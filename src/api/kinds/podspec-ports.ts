@@ -1,23 +1,10 @@
 // Container ports, host-port clashes and the port references in probes and hooks.
 import { fieldErr, path } from '../fielderrors.js';
 import type { FieldError } from '../types.js';
+import { isValidPortNum, PORT_RANGE_MSG, portNameProblems, validatePortNumOrName } from './port-validation.js';
 
-// Port names: IANA service names, lower case.
-export function portNameProblems(name: string): string[] {
-  const errs: string[] = [];
-  if (name.length > 15) errs.push('must be no more than 15 characters');
-  if (!/^[-a-z0-9]+$/.test(name)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
-  if (!/[a-z]/.test(name)) errs.push('must contain at least one letter (a-z)');
-  if (name.includes('--')) errs.push('must not contain consecutive hyphens');
-  if (name.startsWith('-') || name.endsWith('-')) errs.push('must not begin or end with a hyphen');
-  return errs;
-}
-
-const PORT_RANGE_MSG = 'must be between 1 and 65535, inclusive';
-
-function isValidPortNum(n: unknown): boolean {
-  return typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= 65535;
-}
+// Kept under their pod-spec names for the modules that import them from here.
+export { portNameProblems, validatePortNumOrName as portNumOrName };
 
 export function validatePorts(ports: unknown, fld: string): FieldError[] {
   if (!Array.isArray(ports)) return [];
@@ -53,10 +40,4 @@ export function hostPortConflicts(containers: any[], fld: string): FieldError[] 
     });
   });
   return errs;
-}
-
-export function portNumOrName(port: unknown, fld: string): FieldError[] {
-  if (typeof port === 'string') return portNameProblems(port).map((m) => fieldErr.invalid(fld, port, m));
-  const n = typeof port === 'number' ? port : 0;
-  return isValidPortNum(n) ? [] : [fieldErr.invalid(fld, n, PORT_RANGE_MSG)];
 }

@@ -1,11 +1,8 @@
 // Probes and lifecycle hooks: exactly one handler each, sane thresholds, sleeps within the grace period.
 import { fieldErr, path } from '../fielderrors.js';
 import type { FieldError } from '../types.js';
-import { portNumOrName } from './podspec-ports.js';
-
-function nonNegative(v: unknown, fld: string): FieldError[] {
-  return typeof v === 'number' && v < 0 ? [fieldErr.invalid(fld, v, 'must be greater than or equal to 0')] : [];
-}
+import { nonNegative } from '../validation/meta.js';
+import { validatePortNumOrName } from './port-validation.js';
 
 export function validateProbe(probe: any, fld: string, gracePeriod: number | undefined, kind: 'liveness' | 'readiness' | 'startup'): FieldError[] {
   if (!probe || typeof probe !== 'object') return [];
@@ -51,7 +48,7 @@ function validateHandler(h: any, fld: string, gracePeriod: number | undefined, k
     if (kind === 'exec' && !(Array.isArray(a.command) && a.command.length > 0)) errs.push(fieldErr.required(path(p, 'command')));
     if (kind === 'httpGet') {
       if (!a.path) errs.push(fieldErr.required(path(p, 'path')));
-      errs.push(...portNumOrName(a.port, path(p, 'port')));
+      errs.push(...validatePortNumOrName(a.port, path(p, 'port')));
       if (a.scheme !== 'HTTP' && a.scheme !== 'HTTPS') errs.push(fieldErr.notSupported(path(p, 'scheme'), a.scheme ?? '', ['HTTP', 'HTTPS']));
       for (const hdr of Array.isArray(a.httpHeaders) ? a.httpHeaders : []) {
         if (!/^[-A-Za-z0-9]+$/.test(String(hdr?.name ?? ''))) {
@@ -60,8 +57,8 @@ function validateHandler(h: any, fld: string, gracePeriod: number | undefined, k
         }
       }
     }
-    if (kind === 'tcpSocket') errs.push(...portNumOrName(a.port, path(p, 'port')));
-    if (kind === 'grpc') errs.push(...portNumOrName(typeof a.port === 'number' ? a.port : 0, path(p, 'port')));
+    if (kind === 'tcpSocket') errs.push(...validatePortNumOrName(a.port, path(p, 'port')));
+    if (kind === 'grpc') errs.push(...validatePortNumOrName(typeof a.port === 'number' ? a.port : 0, path(p, 'port')));
     if (kind === 'sleep' && gracePeriod !== undefined) {
       const s = typeof a.seconds === 'number' ? a.seconds : 0;
       if (s <= 0 || s > gracePeriod) {

@@ -157,10 +157,5 @@ function validateClaimRefs(claims: any[], fld: string, podClaimNames: Set<string
   return errs;
 }
 
-/** A parsed quantity, or undefined when the JSON value is not one. */
-export function quantityOf(v: unknown): Quantity | undefined {
-  const q = parseJsonQuantity(v);
-  return typeof q === 'string' ? undefined : q;
-}
-
 export { compareQuantity };
+export { quantityOf } from './quantity-helpers.js';

@@ -117,7 +117,7 @@ function validateOneSource(src: string, s: any, fld: string, volName: string, po
   return errs;
 }
 
-const HOST_PATH_TYPES = ['', 'BlockDevice', 'CharDevice', 'Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate', 'Socket'];
+export const HOST_PATH_TYPES = ['', 'BlockDevice', 'CharDevice', 'Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate', 'Socket'];
 
 function fileMode(mode: unknown, fld: string): FieldError[] {
   if (typeof mode === 'number' && (mode > 0o777 || mode < 0)) return [fieldErr.invalid(fld, mode, FILE_MODE_MSG)];

@@ -20,8 +20,8 @@ import {
   validateTolerations,
   validateTopologySpreadConstraints,
 } from './podspec-placement.js';
-import { quantityOf } from './podspec-quantities.js';
 import { validateVolumes } from './podspec-volumes.js';
+import { quantityOf } from './quantity-helpers.js';
 
 export { defaultPodSpec, defaultPodTemplateSpec } from './podspec-defaults.js';
 export { isRestartableInitContainer, notFound } from './podspec-containers.js';
@@ -36,7 +36,7 @@ export interface PodSpecValidationOptions {
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
-const INT32_MAX = 2147483647;
+export const INT32_MAX = 2147483647;
 
 export function validatePodSpec(spec: any, fld: string, opts: PodSpecValidationOptions = {}): FieldError[] {
   const s = spec && typeof spec === 'object' ? spec : {};
@@ -113,8 +113,8 @@ export function validatePodTemplateSpec(tpl: any, fld: string): FieldError[] {
 }
 
 const DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';
-const MIRROR_POD = 'kubernetes.io/config.mirror';
-const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
+export const MIRROR_POD = 'kubernetes.io/config.mirror';
+export const APPARMOR_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
 /** Annotations with meaning for pods: deletion cost, mirror pods, legacy AppArmor profiles. */
 export function validatePodAnnotations(annotations: any, spec: any, fld: string): FieldError[] {

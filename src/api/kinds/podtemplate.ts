@@ -3,6 +3,7 @@ import type { ResourceDescriptor } from '../descriptor.js';
 import { col, containerNames, containerImages, labelMap, nameColumn } from '../printing.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { dnsSubdomainName, validateObjectMeta, validateObjectMetaUpdate } from '../validation/meta.js';
+import { STANDARD_VERBS } from './descriptor-parts.js';
 import { defaultPodTemplateSpec, validatePodTemplateSpec } from './podspec.js';
 
 function validateTemplate(obj: KubeObject): FieldError[] {
@@ -19,7 +20,7 @@ export const podTemplateDescriptor: ResourceDescriptor = {
   shortNames: [],
   categories: [],
   namespaced: true,
-  verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
+  verbs: STANDARD_VERBS,
   subresources: [],
   schemaType: 'io.k8s.api.core.v1.PodTemplate',
   defaults(obj) {

@@ -1,4 +1,4 @@
-// Port numbers and IANA-style port names, as Services, Endpoints and EndpointSlices check them.
+// Port numbers and IANA-style port names, as container ports, probes, Services and Endpoints check them.
 import { fieldErr } from '../fielderrors.js';
 import type { FieldError } from '../types.js';
 

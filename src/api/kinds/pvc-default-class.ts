@@ -2,7 +2,7 @@
 // The server supplies the StorageClasses it has stored.
 import type { AdmissionPlugin } from '../../apiserver/storage/admission.js';
 import type { KubeObject } from '../types.js';
-import { ensureObj, type Obj } from './core-helpers.js';
+import { ensureObj, type Obj } from './object-helpers.js';
 import { BETA_STORAGE_CLASS_ANNOTATION, isDefaultClass } from './storage-common.js';
 
 /** With several defaults the newest wins (ties by name), as kube-apiserver decides since 1.28. */

@@ -1,9 +1,10 @@
 // Quantities inside resource lists of storage and node objects: kube's canonical text on the way in, and the
 // value checks its validation applies (non-negative, integral for countable resources, positive sizes).
+// quantityOf here is the one every kind reads JSON quantities with, pod specs included.
 import { fieldErr } from '../fielderrors.js';
 import { canonicalQuantity, parseQuantity, type Quantity } from '../quantity.js';
 import type { FieldError } from '../types.js';
-import { isObj } from './core-helpers.js';
+import { isObj } from './object-helpers.js';
 
 const INTEGER_RESOURCES = new Set([
   'pods', 'services', 'replicationcontrollers', 'resourcequotas', 'secrets', 'persistentvolumeclaims', 'configmaps',

@@ -1,25 +1,13 @@
 // apps/v1 ReplicaSet: defaults, validation and strategy hooks of kube-apiserver, and the `kubectl get` table.
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { ResourceDescriptor } from '../descriptor.js';
-import { ageColumn, col, containerImages, containerNames, formatLabelSelector, nameColumn, objectAge } from '../printing.js';
+import { ageColumn, col, formatLabelSelector, nameColumn, objectAge } from '../printing.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { nonNegative } from '../validation/meta.js';
+import { CONTAINER_COLUMNS, containerCells, SCALE_SUBRESOURCE, SELECTOR_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE } from './descriptor-parts.js';
+import { dropZeroFields, ensureObj, type Obj, selectorConvertible, specOf } from './object-helpers.js';
 import { defaultPodTemplateSpec } from './podspec.js';
-import {
-  copyRequestMetadata,
-  dropZeroFields,
-  ensureObj,
-  goStatus,
-  immutableSelectorErrors,
-  type Obj,
-  replicaSetTemplateErrors,
-  scaleSelector,
-  scaleSubresource,
-  selectorConvertible,
-  specOf,
-  STANDARD_VERBS,
-  statusSubresource,
-} from './workload-validation.js';
+import { copyRequestMetadata, goStatus, immutableSelectorErrors, replicaSetTemplateErrors, REPLICAS_SCALE } from './workload-validation.js';
 
 function defaults(obj: KubeObject): void {
   const spec = ensureObj(obj as Obj, 'spec');
@@ -53,8 +41,7 @@ function cells(obj: KubeObject, now: number): unknown[] {
     rs.status?.replicas ?? 0,
     rs.status?.readyReplicas ?? 0,
     objectAge(obj, now),
-    containerNames(rs.spec?.template),
-    containerImages(rs.spec?.template),
+    ...containerCells(rs.spec?.template),
     selectorConvertible(sel) ? formatLabelSelector(sel) : '<error>',
   ];
 }
@@ -70,7 +57,7 @@ export const replicaSetDescriptor: ResourceDescriptor = {
   categories: ['all'],
   namespaced: true,
   verbs: STANDARD_VERBS,
-  subresources: [statusSubresource, scaleSubresource],
+  subresources: [STATUS_SUBRESOURCE, SCALE_SUBRESOURCE],
   schemaType: 'io.k8s.api.apps.v1.ReplicaSet',
   defaults,
   validate,
@@ -87,7 +74,7 @@ export const replicaSetDescriptor: ResourceDescriptor = {
   generation: 'spec',
   defaultPropagation: 'Background',
   fieldLabels: { 'status.replicas': (obj) => String((obj.status as Obj | undefined)?.replicas ?? 0) },
-  scale: { specReplicasPath: ['spec', 'replicas'], statusReplicasPath: ['status', 'replicas'], selector: scaleSelector },
+  scale: REPLICAS_SCALE,
   table: {
     columns: [
       nameColumn,
@@ -95,9 +82,8 @@ export const replicaSetDescriptor: ResourceDescriptor = {
       col('Current', 'integer'),
       col('Ready', 'integer'),
       ageColumn,
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
+      ...CONTAINER_COLUMNS,
+      SELECTOR_COLUMN,
     ],
     cells,
   },

@@ -1,10 +1,12 @@
 // ReplicationController (core/v1): the map-selector ancestor of ReplicaSet, still served and still reconciled.
 import type { ResourceDescriptor } from '../descriptor.js';
 import { fieldErr } from '../fielderrors.js';
-import { age, col, containerImages, containerNames, labelMap, nameColumn } from '../printing.js';
+import { age, col, labelMap, nameColumn } from '../printing.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { dnsSubdomainName, nonNegative, validateObjectMeta, validateObjectMetaUpdate } from '../validation/meta.js';
+import { CONTAINER_COLUMNS, containerCells, SCALE_SUBRESOURCE, SELECTOR_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE } from './descriptor-parts.js';
 import { defaultPodTemplateSpec, validatePodTemplateSpec } from './podspec.js';
+import { restartAndDeadlineErrors } from './workload-validation.js';
 
 /** v1 defaults: one replica; an empty selector and empty object labels are copied from the template labels. */
 export function defaultReplicationController(rc: KubeObject): void {
@@ -41,11 +43,7 @@ export function validateReplicationControllerSpec(spec: any): FieldError[] {
     errs.push(fieldErr.invalid('spec.template.metadata.labels', tplLabels ?? {}, '`selector` does not match template `labels`'));
   }
   errs.push(...validatePodTemplateSpec(tpl, 'spec.template'));
-  const restartPolicy = tpl.spec?.restartPolicy ?? '';
-  if (restartPolicy !== 'Always') errs.push(fieldErr.notSupported('spec.template.spec.restartPolicy', restartPolicy, ['Always']));
-  if (tpl.spec?.activeDeadlineSeconds !== undefined && tpl.spec?.activeDeadlineSeconds !== null) {
-    errs.push(fieldErr.forbidden('spec.template.spec.activeDeadlineSeconds', 'activeDeadlineSeconds in ReplicationController is not Supported'));
-  }
+  errs.push(...restartAndDeadlineErrors(tpl, 'ReplicationController'));
   return errs;
 }
 
@@ -63,11 +61,8 @@ export const replicationControllerDescriptor: ResourceDescriptor = {
   shortNames: ['rc'],
   categories: ['all'],
   namespaced: true,
-  verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
-  subresources: [
-    { name: 'status', verbs: ['get', 'patch', 'update'] },
-    { name: 'scale', group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] },
-  ],
+  verbs: STANDARD_VERBS,
+  subresources: [STATUS_SUBRESOURCE, SCALE_SUBRESOURCE],
   schemaType: 'io.k8s.api.core.v1.ReplicationController',
   defaults: defaultReplicationController,
   validate: validateRC,
@@ -103,9 +98,8 @@ export const replicationControllerDescriptor: ResourceDescriptor = {
       col('Current', 'integer'),
       col('Ready', 'integer'),
       col('Age'),
-      col('Containers', 'string', 1),
-      col('Images', 'string', 1),
-      col('Selector', 'string', 1),
+      ...CONTAINER_COLUMNS,
+      SELECTOR_COLUMN,
     ],
     cells(obj, now) {
       const rc: any = obj;
@@ -115,8 +109,7 @@ export const replicationControllerDescriptor: ResourceDescriptor = {
         rc.status?.replicas ?? 0,
         rc.status?.readyReplicas ?? 0,
         age(rc.metadata?.creationTimestamp, now),
-        containerNames(rc.spec?.template),
-        containerImages(rc.spec?.template),
+        ...containerCells(rc.spec?.template),
         labelMap(rc.spec?.selector),
       ];
     },

@@ -3,8 +3,9 @@ import type { ResourceDescriptor } from '../descriptor.js';
 import { fieldErr, key } from '../fielderrors.js';
 import { ageColumn, col, nameColumn, objectAge } from '../printing.js';
 import type { FieldError, KubeObject } from '../types.js';
-import { isObj, type Obj, semanticEqual, STANDARD_VERBS } from './core-helpers.js';
-import { configKeyProblems, decodedLength, MAX_DATA_BYTES } from './data-keys.js';
+import { dataKeyErrors, decodedLength, immutableDataErrors, MAX_DATA_BYTES } from './data-keys.js';
+import { STANDARD_VERBS } from './descriptor-parts.js';
+import { isObj, type Obj } from './object-helpers.js';
 
 const REDACTED = '<secret contents redacted>';
 
@@ -60,7 +61,7 @@ function validateSecret(s: KubeObject): FieldError[] {
   const data = dataOf(s);
   let total = 0;
   for (const [k, v] of Object.entries(data)) {
-    for (const m of configKeyProblems(k)) errs.push(fieldErr.invalid(key('data', k), k, m));
+    errs.push(...dataKeyErrors('data', k));
     total += decodedLength(v);
   }
   if (total > MAX_DATA_BYTES) errs.push(fieldErr.tooLong('data', '', MAX_DATA_BYTES));
@@ -73,11 +74,7 @@ function validateSecretUpdate(s: KubeObject, old: KubeObject): FieldError[] {
   const type = (s as Obj).type ?? '';
   const oldType = (old as Obj).type ?? '';
   if (type !== oldType) errs.push(fieldErr.invalid('type', type, 'field is immutable'));
-  if ((old as Obj).immutable === true) {
-    const why = 'field is immutable when `immutable` is set';
-    if ((s as Obj).immutable !== true) errs.push(fieldErr.forbidden('immutable', why));
-    if (!semanticEqual(s.data, old.data)) errs.push(fieldErr.forbidden('data', why));
-  }
+  errs.push(...immutableDataErrors(s, old, ['data']));
   return errs;
 }
 

@@ -4,7 +4,8 @@
 import type { AdmissionPlugin, AdmissionRequest } from '../../apiserver/storage/admission.js';
 import { errors } from '../errors.js';
 import type { FieldError, KubeObject } from '../types.js';
-import { arrayOf, isObj, type Obj, specOf } from './core-helpers.js';
+import { goStringSlice } from './go-render.js';
+import { arrayOf, isObj, type Obj, specOf } from './object-helpers.js';
 import { allocatesNodePorts, isHeadless, needsClusterIP, needsHealthCheck, needsNodePorts } from './service-shape.js';
 
 export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12';
@@ -118,10 +119,6 @@ interface Ledger {
   releasedPorts: number[];
 }
 
-function goStrings(v: unknown[]): string {
-  return `[]string{${v.map((x) => JSON.stringify(x)).join(', ')}}`;
-}
-
 function portsOf(spec: Obj): Obj[] {
   return arrayOf(spec.ports).filter(isObj);
 }
@@ -157,7 +154,7 @@ class Allocation {
     }
     const ip = ips[0] as string;
     const why = this.alloc.reserveClusterIP(ip);
-    if (why) this.invalid({ reason: 'FieldValueInvalid', field: 'spec.clusterIPs', message: `Invalid value: ${goStrings(ips)}: failed to allocate IP ${ip}: ${why}` });
+    if (why) this.invalid({ reason: 'FieldValueInvalid', field: 'spec.clusterIPs', message: `Invalid value: ${goStringSlice(ips)}: failed to allocate IP ${ip}: ${why}` });
     this.ledger.ips.push(ip);
   }
 

@@ -1,6 +1,6 @@
 // Questions about a Service spec that defaulting, validation, allocation and printing all ask.
 import type { IPFamily } from './ip-validation.js';
-import { arrayOf, isObj, type Obj } from './core-helpers.js';
+import { arrayOf, isObj, type Obj } from './object-helpers.js';
 
 /** The families this cluster serves (single-stack IPv4, service CIDR 10.96.0.0/12). */
 export const CLUSTER_IP_FAMILIES: IPFamily[] = ['IPv4'];

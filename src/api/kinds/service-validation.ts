@@ -4,8 +4,9 @@ import { fieldErr, path } from '../fielderrors.js';
 import { validateLabels } from '../selectors/labels.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName } from '../validation/names.js';
-import { arrayOf, goIntOrString, invalidRaw, isObj, type Obj, specOf } from './core-helpers.js';
+import { goIntOrString, goStringSlice, invalidRaw } from './go-render.js';
 import { ipFamilyOf, validateCIDR, validateIP, validateNonSpecialIP } from './ip-validation.js';
+import { arrayOf, isObj, type Obj, specOf } from './object-helpers.js';
 import { isValidPortNum, PORT_RANGE_MSG, validatePortNumOrName } from './port-validation.js';
 import { CLUSTER_IP_FAMILIES, isHeadless, isHeadlessSelectorless, needsHealthCheck, externallyAccessible } from './service-shape.js';
 
@@ -17,10 +18,6 @@ const MAX_AFFINITY_SECONDS = 86400;
 const TOPOLOGY_MODE = 'service.kubernetes.io/topology-mode';
 const TOPOLOGY_HINTS = 'service.kubernetes.io/topology-aware-hints';
 const LB_SOURCE_RANGES = 'service.beta.kubernetes.io/load-balancer-source-ranges';
-
-function goStrings(v: unknown): string {
-  return Array.isArray(v) ? `[]string{${v.map((x) => JSON.stringify(x)).join(', ')}}` : '[]string(nil)';
-}
 
 function validatePort(sp: Obj, requireName: boolean, names: Set<string>, fld: string): FieldError[] {
   const errs: FieldError[] = [];
@@ -67,8 +64,8 @@ export function validateClusterIPFields(spec: Obj): FieldError[] {
   const fams = arrayOf(spec.ipFamilies) as string[];
   if (spec.clusterIP) {
     if (ips.length === 0) errs.push(fieldErr.required('spec.clusterIPs'));
-    else if (ips[0] !== spec.clusterIP) errs.push(invalidRaw('spec.clusterIPs', goStrings(ips), 'first value must match `clusterIP`'));
-  } else if (ips.length > 0) errs.push(invalidRaw('spec.clusterIPs', goStrings(ips), 'must be empty when `clusterIP` is not specified'));
+    else if (ips[0] !== spec.clusterIP) errs.push(invalidRaw('spec.clusterIPs', goStringSlice(ips), 'first value must match `clusterIP`'));
+  } else if (ips.length > 0) errs.push(invalidRaw('spec.clusterIPs', goStringSlice(ips), 'must be empty when `clusterIP` is not specified'));
   const seen = new Set<string>();
   fams.forEach((f, i) => {
     if (f !== 'IPv4' && f !== 'IPv6') errs.push(fieldErr.notSupported(path('spec.ipFamilies', i), f, ['IPv4', 'IPv6']));
@@ -84,7 +81,7 @@ export function validateClusterIPFields(spec: Obj): FieldError[] {
     if (i === 0 && ip === 'None') {
       if (ips.length > 1) {
         badIPs = true;
-        errs.push(invalidRaw('spec.clusterIPs', goStrings(ips), "'None' must be the first and only value"));
+        errs.push(invalidRaw('spec.clusterIPs', goStringSlice(ips), "'None' must be the first and only value"));
       }
       return;
     }
@@ -92,10 +89,10 @@ export function validateClusterIPFields(spec: Obj): FieldError[] {
     if (e.length) badIPs = true;
     errs.push(...e);
   });
-  if (ips.length > 2) errs.push(invalidRaw('spec.clusterIPs', goStrings(ips), 'may only hold up to 2 values'));
+  if (ips.length > 2) errs.push(invalidRaw('spec.clusterIPs', goStringSlice(ips), 'may only hold up to 2 values'));
   if (badIPs) return errs;
   if (ips.length > 1 && ipFamilyOf(ips[0] as string) === ipFamilyOf(ips[1] as string)) {
-    errs.push(invalidRaw('spec.clusterIPs', goStrings(ips), 'may specify no more than one IP for each IP family'));
+    errs.push(invalidRaw('spec.clusterIPs', goStringSlice(ips), 'may specify no more than one IP for each IP family'));
   }
   if (!isHeadless(spec)) {
     ips.forEach((ip, i) => {
@@ -122,7 +119,7 @@ function validateClusterFamilies(spec: Obj): FieldError[] {
   });
   ips.forEach((ip, i) => {
     const fam = ipFamilyOf(ip);
-    if (ip !== 'None' && fam && !CLUSTER_IP_FAMILIES.includes(fam)) errs.push(invalidRaw(path('spec.clusterIPs', i), goStrings(ips), `${fam} is not configured on this cluster`));
+    if (ip !== 'None' && fam && !CLUSTER_IP_FAMILIES.includes(fam)) errs.push(invalidRaw(path('spec.clusterIPs', i), goStringSlice(ips), `${fam} is not configured on this cluster`));
   });
   return errs;
 }
@@ -272,28 +269,28 @@ export function validateServiceUpdate(svc: KubeObject, old: KubeObject): FieldEr
     const oldIPs = arrayOf(o.clusterIPs);
     if (!(isHeadless(spec) && isHeadless(o))) {
       if (ips.length === oldIPs.length) {
-        oldIPs.forEach((ip, i) => ip !== ips[i] && errs.push(invalidRaw(`spec.clusterIPs[${i}]`, goStrings(ips), 'may not change once set')));
+        oldIPs.forEach((ip, i) => ip !== ips[i] && errs.push(invalidRaw(`spec.clusterIPs[${i}]`, goStringSlice(ips), 'may not change once set')));
       } else if (oldIPs.length > ips.length) {
-        if (ips.length === 0) errs.push(invalidRaw('spec.clusterIPs[0]', goStrings(ips), 'primary clusterIP can not be unset'));
-        if (oldIPs.length > 0 && ips.length > 0 && ips[0] !== oldIPs[0]) errs.push(invalidRaw('spec.clusterIPs[0]', goStrings(ips), 'may not change once set'));
+        if (ips.length === 0) errs.push(invalidRaw('spec.clusterIPs[0]', goStringSlice(ips), 'primary clusterIP can not be unset'));
+        if (oldIPs.length > 0 && ips.length > 0 && ips[0] !== oldIPs[0]) errs.push(invalidRaw('spec.clusterIPs[0]', goStringSlice(ips), 'may not change once set'));
         if (ips.length === 1 && spec.ipFamilyPolicy !== 'SingleStack') {
           errs.push(fieldErr.invalid('spec.ipFamilyPolicy', spec.ipFamilyPolicy ?? null, "must be set to 'SingleStack' when releasing the secondary clusterIP"));
         }
-      } else if (oldIPs.length > 0 && ips[0] !== oldIPs[0]) errs.push(invalidRaw('spec.clusterIPs[0]', goStrings(ips), 'may not change once set'));
+      } else if (oldIPs.length > 0 && ips[0] !== oldIPs[0]) errs.push(invalidRaw('spec.clusterIPs[0]', goStringSlice(ips), 'may not change once set'));
     }
     const fams = arrayOf(spec.ipFamilies);
     const oldFams = arrayOf(o.ipFamilies);
     if (isHeadless(spec) === isHeadless(o) && !isHeadless(spec) && !sameList(fams, oldFams)) {
       if (fams.length === oldFams.length) {
-        oldFams.forEach((f, i) => f !== fams[i] && errs.push(invalidRaw('spec.ipFamilies[0]', goStrings(fams), 'may not change once set')));
+        oldFams.forEach((f, i) => f !== fams[i] && errs.push(invalidRaw('spec.ipFamilies[0]', goStringSlice(fams), 'may not change once set')));
       } else if (oldFams.length > fams.length) {
-        if (ips.length === 0) errs.push(invalidRaw('spec.ipFamilies[0]', goStrings(fams), 'primary ipFamily can not be unset'));
-        if (fams.length > 0 && fams[0] !== oldFams[0]) errs.push(invalidRaw('spec.ipFamilies[0]', goStrings(ips), 'may not change once set'));
+        if (ips.length === 0) errs.push(invalidRaw('spec.ipFamilies[0]', goStringSlice(fams), 'primary ipFamily can not be unset'));
+        if (fams.length > 0 && fams[0] !== oldFams[0]) errs.push(invalidRaw('spec.ipFamilies[0]', goStringSlice(ips), 'may not change once set'));
         if (fams.length === 1 && spec.ipFamilyPolicy !== 'SingleStack') {
           errs.push(fieldErr.invalid('spec.ipFamilyPolicy', spec.ipFamilyPolicy ?? null, "must be set to 'SingleStack' when releasing the secondary ipFamily"));
         }
       } else if (oldFams.length > 0 && fams.length > 0 && fams[0] !== oldFams[0]) {
-        errs.push(invalidRaw('spec.ipFamilies[0]', goStrings(ips), 'may not change once set'));
+        errs.push(invalidRaw('spec.ipFamilies[0]', goStringSlice(ips), 'may not change once set'));
       }
     }
   }

@@ -3,13 +3,14 @@
 import type { ResourceDescriptor } from '../descriptor.js';
 import { ageColumn, col, labelMap, nameColumn, objectAge } from '../printing.js';
 import type { KubeObject } from '../types.js';
+import { SELECTOR_COLUMN, STANDARD_VERBS, STATUS_SUBRESOURCE } from './descriptor-parts.js';
 import { isDNS1035Label } from './dns1035.js';
-import { arrayOf, ensureObj, isObj, type Obj, STANDARD_VERBS, STATUS_SUBRESOURCE, specOf, statusOf } from './core-helpers.js';
 import { ipFamilyOf } from './ip-validation.js';
-import { validateService, validateServiceUpdate } from './service-validation.js';
+import { arrayOf, ensureObj, isObj, type Obj, specOf, statusOf } from './object-helpers.js';
 import {
   CLUSTER_IP_FAMILIES, externallyAccessible, isHeadlessSelectorless, needsClusterIP, needsHealthCheck, needsNodePorts,
 } from './service-shape.js';
+import { validateService, validateServiceUpdate } from './service-validation.js';
 
 const DEFAULT_AFFINITY_SECONDS = 10800;
 
@@ -188,7 +189,7 @@ export const serviceDescriptor: ResourceDescriptor = {
     'spec.type': (svc) => String(specOf(svc).type ?? ''),
   },
   table: {
-    columns: [nameColumn, col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), ageColumn, col('Selector', 'string', 1)],
+    columns: [nameColumn, col('Type'), col('Cluster-IP'), col('External-IP'), col('Port(s)'), ageColumn, SELECTOR_COLUMN],
     cells(svc, now) {
       const spec = specOf(svc);
       const ips = arrayOf(spec.clusterIPs) as string[];

@@ -1,7 +1,8 @@
 // core/v1 ServiceAccount: nothing beyond metadata to check; `kubectl get sa` counts its listed secrets.
 import type { ResourceDescriptor } from '../descriptor.js';
 import { ageColumn, col, nameColumn, objectAge } from '../printing.js';
-import { arrayOf, STANDARD_VERBS } from './core-helpers.js';
+import { STANDARD_VERBS } from './descriptor-parts.js';
+import { arrayOf } from './object-helpers.js';
 
 export const serviceAccountDescriptor: ResourceDescriptor = {
   group: '',

@@ -1,6 +1,6 @@
 // A short, readable stand-in for the cmp.Diff text kube-apiserver appends to "spec is immutable" errors: one
 // -/+ pair per top-level field that differs, under the Go type name.
-import { isObj, type Obj, semanticEqual } from './core-helpers.js';
+import { isObj, type Obj, semanticEqual } from './object-helpers.js';
 
 function goFieldName(k: string): string {
   return k.charAt(0).toUpperCase() + k.slice(1);

@@ -2,31 +2,21 @@
 import type { StatefulSet } from 'kubernetes-types/apps/v1.js';
 import type { ResourceDescriptor } from '../descriptor.js';
 import { fieldErr } from '../fielderrors.js';
-import { ageColumn, col, containerImages, containerNames, nameColumn, objectAge } from '../printing.js';
+import { ageColumn, col, nameColumn, objectAge } from '../printing.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { dnsLabelName, nonNegative, validateAnnotations, validateLabels } from '../validation/meta.js';
 import { isDNS1123Label } from '../validation/names.js';
-import { defaultPodTemplateSpec } from './podspec.js';
+import { CONTAINER_COLUMNS, containerCells, SCALE_SUBRESOURCE, STANDARD_VERBS, STATUS_SUBRESOURCE } from './descriptor-parts.js';
+import { goLabelSelector, goPointer, invalidRaw } from './go-render.js';
+import { dropZeroFields, ensureObj, isObj, type Obj, selectorConvertible, semanticEqual, specOf } from './object-helpers.js';
 import { normalizeResourceList } from './podspec-quantities.js';
+import { defaultPodTemplateSpec } from './podspec.js';
 import {
   copyRequestMetadata,
-  dropZeroFields,
-  ensureObj,
-  goLabelSelector,
-  goPointer,
   goStatus,
-  invalidRaw,
-  isObj,
-  type Obj,
   requiredSelectorErrors,
   restartAndDeadlineErrors,
-  scaleSelector,
-  scaleSubresource,
-  selectorConvertible,
-  semanticEqual,
-  specOf,
-  STANDARD_VERBS,
-  statusSubresource,
+  REPLICAS_SCALE,
   templateMatchErrors,
 } from './workload-validation.js';
 
@@ -171,8 +161,7 @@ function cells(obj: KubeObject, now: number): unknown[] {
     sts.metadata?.name ?? '',
     `${sts.status?.readyReplicas ?? 0}/${sts.spec?.replicas ?? 0}`,
     objectAge(obj, now),
-    containerNames(sts.spec?.template),
-    containerImages(sts.spec?.template),
+    ...containerCells(sts.spec?.template),
   ];
 }
 
@@ -187,7 +176,7 @@ export const statefulSetDescriptor: ResourceDescriptor = {
   categories: ['all'],
   namespaced: true,
   verbs: STANDARD_VERBS,
-  subresources: [statusSubresource, scaleSubresource],
+  subresources: [STATUS_SUBRESOURCE, SCALE_SUBRESOURCE],
   schemaType: 'io.k8s.api.apps.v1.StatefulSet',
   // Pod names are `<set>-<ordinal>` and hostnames, so the set's name must be a DNS label.
   nameValidator: dnsLabelName,
@@ -209,9 +198,9 @@ export const statefulSetDescriptor: ResourceDescriptor = {
   },
   generation: 'spec',
   defaultPropagation: 'Background',
-  scale: { specReplicasPath: ['spec', 'replicas'], statusReplicasPath: ['status', 'replicas'], selector: scaleSelector },
+  scale: REPLICAS_SCALE,
   table: {
-    columns: [nameColumn, col('Ready'), ageColumn, col('Containers', 'string', 1), col('Images', 'string', 1)],
+    columns: [nameColumn, col('Ready'), ageColumn, ...CONTAINER_COLUMNS],
     cells,
   },
 };

@@ -2,7 +2,7 @@
 // modes, the storage class a claim or volume names, and the default-class annotations.
 import { fieldErr } from '../fielderrors.js';
 import type { FieldError, KubeObject } from '../types.js';
-import { arrayOf, isObj, specOf } from './core-helpers.js';
+import { arrayOf, isObj, specOf } from './object-helpers.js';
 
 export const ACCESS_MODES = ['ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod'];
 export const VOLUME_MODES = ['Block', 'Filesystem'];

@@ -5,7 +5,8 @@ import { fieldErr, path } from '../fielderrors.js';
 import { ageColumn, col, nameColumn, objectAge } from '../printing.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { isQualifiedName } from '../validation/names.js';
-import { arrayOf, isObj, type Obj, semanticEqual, STANDARD_VERBS } from './core-helpers.js';
+import { STANDARD_VERBS } from './descriptor-parts.js';
+import { arrayOf, isObj, type Obj, semanticEqual } from './object-helpers.js';
 import { isDefaultClass } from './storage-common.js';
 
 const RECLAIM_POLICIES = ['Delete', 'Retain'];

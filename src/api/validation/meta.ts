@@ -10,7 +10,8 @@ export const dnsSubdomainName: NameValidator = (name, prefix) => isDNS1123Subdom
 export const dnsLabelName: NameValidator = (name, prefix) => isDNS1123Label(prefix ? maskTrailingDash(name) : name);
 export const pathSegmentName: NameValidator = (name) => isValidPathSegmentName(name);
 
-function maskTrailingDash(name: string): string {
+/** generateName prefixes may end in '-': a stand-in letter lets the full-name rules check the rest. */
+export function maskTrailingDash(name: string): string {
   return name.length > 1 && name.endsWith('-') ? `${name.slice(0, -1)}a` : name;
 }
 
@@ -73,6 +74,16 @@ function validateFinalizers(finalizers: string[] | undefined, fld: string): Fiel
   return errs;
 }
 
+/** What create and update both check in metadata, whatever else changed. */
+function metadataContentErrors(m: ObjectMeta): FieldError[] {
+  return [
+    ...validateLabels(m.labels, 'metadata.labels'),
+    ...validateAnnotations(m.annotations, 'metadata.annotations'),
+    ...validateOwnerReferences(m.ownerReferences, 'metadata.ownerReferences'),
+    ...validateFinalizers(m.finalizers, 'metadata.finalizers'),
+  ];
+}
+
 /** Validates metadata on create. `nameFn` picks the name syntax of the kind. */
 export function validateObjectMeta(obj: KubeObject, namespaced: boolean, nameFn: NameValidator = dnsSubdomainName): FieldError[] {
   const m = obj.metadata ?? {};
@@ -94,10 +105,7 @@ export function validateObjectMeta(obj: KubeObject, namespaced: boolean, nameFn:
   if (m.generation !== undefined && m.generation < 0) {
     errs.push(fieldErr.invalid('metadata.generation', m.generation, 'must be greater than or equal to 0'));
   }
-  errs.push(...validateLabels(m.labels, 'metadata.labels'));
-  errs.push(...validateAnnotations(m.annotations, 'metadata.annotations'));
-  errs.push(...validateOwnerReferences(m.ownerReferences, 'metadata.ownerReferences'));
-  errs.push(...validateFinalizers(m.finalizers, 'metadata.finalizers'));
+  errs.push(...metadataContentErrors(m));
   return errs;
 }
 
@@ -116,10 +124,7 @@ export function validateObjectMetaUpdate(obj: KubeObject, old: KubeObject): Fiel
   if (o.deletionTimestamp && m.deletionTimestamp !== o.deletionTimestamp) {
     errs.push(fieldErr.invalid('metadata.deletionTimestamp', m.deletionTimestamp, 'field is immutable; may only be changed via deletion'));
   }
-  errs.push(...validateLabels(m.labels, 'metadata.labels'));
-  errs.push(...validateAnnotations(m.annotations, 'metadata.annotations'));
-  errs.push(...validateOwnerReferences(m.ownerReferences, 'metadata.ownerReferences'));
-  errs.push(...validateFinalizers(m.finalizers, 'metadata.finalizers'));
+  errs.push(...metadataContentErrors(m));
   return errs;
 }
 

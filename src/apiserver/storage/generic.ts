@@ -331,7 +331,8 @@ export class ResourceStorage {
       // Server-owned metadata always comes from the stored object.
       const m = obj.metadata;
       const o = old.metadata;
-      m.uid = o.uid;
+      // A uid in the request must name this object (validation refuses a different one); none means "this one".
+      if (!m.uid) m.uid = o.uid;
       m.creationTimestamp = o.creationTimestamp;
       m.generation = o.generation;
       if (o.deletionTimestamp) m.deletionTimestamp = o.deletionTimestamp;

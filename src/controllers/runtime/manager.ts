@@ -64,27 +64,17 @@ export class ControllerManager {
       if (old) e.old = old;
       def.observe(e, ctx);
     };
-    const wire = (resource: Resource, keysOf: (obj: KubeObject) => Iterable<string>, what: string) => {
-      informers.informer(resource).addHandler({
-        add: (o) => {
-          observe('ADDED', resource, o);
-          for (const k of keysOf(o)) queue.add(k, `${what} added: ${objectKey(o)}`);
-        },
-        update: (old, o) => {
-          observe('MODIFIED', resource, o, old);
-          // A changed owner or selector can move a child between keys: wake both sides.
-          const keys = new Set([...keysOf(old), ...keysOf(o)]);
-          for (const k of keys) queue.add(k, `${what} changed: ${objectKey(o)}`);
-        },
-        delete: (o) => {
-          observe('DELETED', resource, o);
-          for (const k of keysOf(o)) queue.add(k, `${what} deleted: ${objectKey(o)}`);
-        },
-      });
+    // One handler per resource, even when a kind is both owned and watched, so `observe` sees each event once.
+    const mappers = new Map<string, { resource: Resource; keyFns: Array<(o: KubeObject) => Iterable<string>>; what: string }>();
+    const addMapper = (resource: Resource, fn: (o: KubeObject) => Iterable<string>, what: string) => {
+      const id = `${resource.group}/${resource.plural}`;
+      const m = mappers.get(id);
+      if (m) m.keyFns.push(fn);
+      else mappers.set(id, { resource, keyFns: [fn], what });
     };
-    wire(def.for, (o) => [objectKey(o)], def.for.kind);
+    addMapper(def.for, (o) => [objectKey(o)], def.for.kind);
     for (const owned of def.owns ?? []) {
-      wire(
+      addMapper(
         owned,
         (o) => {
           const k = controllerOwnerKey(o, def.for.kind);
@@ -93,7 +83,31 @@ export class ControllerManager {
         `owned ${owned.kind}`,
       );
     }
-    for (const w of def.watches ?? []) wire(w.resource, (o) => w.map(o, ctx), w.resource.kind);
+    for (const w of def.watches ?? []) addMapper(w.resource, (o) => w.map(o, ctx), w.resource.kind);
+    for (const { resource, keyFns, what } of mappers.values()) {
+      const keysOf = (o: KubeObject): Set<string> => {
+        const keys = new Set<string>();
+        for (const fn of keyFns) for (const k of fn(o)) keys.add(k);
+        return keys;
+      };
+      informers.informer(resource).addHandler({
+        add: (o) => {
+          observe('ADDED', resource, o);
+          for (const k of keysOf(o)) queue.add(k, `${what} added: ${objectKey(o)}`);
+        },
+        update: (old, o) => {
+          observe('MODIFIED', resource, o, old);
+          // A changed owner or selector can move an object between keys: wake both sides.
+          const keys = keysOf(o);
+          for (const k of keysOf(old)) keys.add(k);
+          for (const k of keys) queue.add(k, `${what} changed: ${objectKey(o)}`);
+        },
+        delete: (o) => {
+          observe('DELETED', resource, o);
+          for (const k of keysOf(o)) queue.add(k, `${what} deleted: ${objectKey(o)}`);
+        },
+      });
+    }
     const r: Running = { def, queue, ctx, workers: [] };
     this.running.push(r);
     if (this.started) this.startWorkers(r);

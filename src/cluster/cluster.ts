@@ -1,0 +1,139 @@
+// Assembles a whole cluster in one process: store, API server, the in-process client and shared informers,
+// the controller manager (behind leader election), the garbage collector, pod GC, the scheduler and the
+// simulated nodes. `kubeloop up` serves it over HTTPS; tests and benchmarks use it directly.
+import { allKinds } from '../api/kinds/index.js';
+import { Registry } from '../api/registry.js';
+import { ApiServer, type TlsConfig } from '../apiserver/server.js';
+import type { Clock } from '../clock/clock.js';
+import { createEventRecorder, type RecordingEventRecorder } from '../client/events.js';
+import { InformerFactory } from '../client/informer.js';
+import { InProcessClient } from '../client/inprocess.js';
+import { startGarbageCollector, gcResources, type GarbageCollectorHandle } from '../controllers/garbagecollector/index.js';
+import { type PodGCHandle, startPodGC } from '../controllers/podgc/index.js';
+import { replicaSetController, replicationControllerController } from '../controllers/replicaset/index.js';
+import { LeaderElector } from '../controllers/runtime/leader.js';
+import { ControllerManager } from '../controllers/runtime/manager.js';
+import { startNodeSimulation } from '../kubelet/index.js';
+import { Metrics } from '../metrics/index.js';
+import { schedulerController } from '../scheduler/index.js';
+import type { Store } from '../store/store.js';
+
+export interface ClusterOptions {
+  store: Store;
+  clock: Clock;
+  tls?: TlsConfig;
+  /** Nodes to create when the store has none. */
+  nodes: number;
+  timing: 'realistic' | 'instant';
+  seed: number;
+  strictImages?: boolean;
+  log?(component: string, message: string): void;
+}
+
+export class Cluster {
+  readonly metrics = new Metrics();
+  readonly registry = new Registry([...allKinds]);
+  readonly server: ApiServer;
+  readonly client: InProcessClient;
+  readonly informers: InformerFactory;
+  private readonly recorders: RecordingEventRecorder[] = [];
+  private manager?: ControllerManager;
+  private elector?: LeaderElector;
+  private gc?: GarbageCollectorHandle;
+  private podgc?: PodGCHandle;
+  private nodes?: { stop(): Promise<void> };
+
+  constructor(private readonly opts: ClusterOptions) {
+    this.server = new ApiServer({ store: opts.store, registry: this.registry, clock: opts.clock, metrics: this.metrics, ...(opts.tls ? { tls: opts.tls } : {}) });
+    this.client = new InProcessClient(this.server.storage);
+    this.informers = new InformerFactory(this.client, opts.clock);
+  }
+
+  private recorder(component: string, host?: string): RecordingEventRecorder {
+    const r = createEventRecorder(this.client, this.opts.clock, host ? { component, host } : { component });
+    this.recorders.push(r);
+    return r;
+  }
+
+  /** Serves the API, then starts the simulated nodes and (once elected) the controllers. */
+  async start(port: number, host: string): Promise<{ url: string; port: number }> {
+    const bound = await this.server.listen(port, host);
+    await this.startControlPlane();
+    return bound;
+  }
+
+  /** The control plane without an HTTP listener (tests, benchmarks). */
+  async startControlPlane(): Promise<void> {
+    const { clock } = this.opts;
+    const log = (component: string) => (m: string) => this.opts.log?.(component, m);
+    this.server.namespaces.start();
+    const manager = new ControllerManager({
+      client: this.client,
+      informers: this.informers,
+      clock,
+      recorderFor: (component) => this.recorder(component),
+      hooks: {
+        reconciled: (c, result, s) => this.metrics.observeReconcile(c, result === 'requeue' ? 'requeue_after' : result, s),
+        log: (c, m) => this.opts.log?.(c, m),
+      },
+    });
+    this.manager = manager;
+    await manager.add(replicaSetController());
+    await manager.add(replicationControllerController());
+    await manager.add(schedulerController());
+
+    this.nodes = await startNodeSimulation({
+      client: this.client,
+      informers: this.informers,
+      clock,
+      count: this.opts.nodes,
+      timing: this.opts.timing,
+      seed: this.opts.seed,
+      strictImages: !!this.opts.strictImages,
+      recorderFor: (node: string) => this.recorder('kubelet', node),
+    });
+
+    this.elector = new LeaderElector({
+      client: this.client,
+      clock,
+      onStartedLeading: () => {
+        this.metrics.setLeader('kube-controller-manager', true);
+        void this.startLeading(log('controller-manager'));
+      },
+      onStoppedLeading: async () => {
+        this.metrics.setLeader('kube-controller-manager', false);
+        await this.stopLeading();
+      },
+    });
+    this.elector.start();
+    this.informers.start();
+  }
+
+  private async startLeading(log: (m: string) => void): Promise<void> {
+    const { clock } = this.opts;
+    this.gc = startGarbageCollector({
+      client: this.client,
+      informers: this.informers,
+      clock,
+      resources: gcResources(this.registry.all()),
+      recorder: this.recorder('garbage-collector-controller'),
+      log,
+    });
+    this.podgc = startPodGC({ client: this.client, informers: this.informers, clock, log });
+    await this.manager?.start();
+  }
+
+  private async stopLeading(): Promise<void> {
+    await this.manager?.stop();
+    await this.gc?.stop();
+    await this.podgc?.stop();
+  }
+
+  async stop(): Promise<void> {
+    await this.elector?.stop();
+    await this.nodes?.stop();
+    this.informers.stop();
+    for (const r of this.recorders) r.stop();
+    await this.server.close();
+  }
+}

@@ -1,0 +1,109 @@
+// Writes one pod's status through the status subresource, one request at a time. A newer status replaces a
+// queued one (only the latest matters); a write that lost a race (409) re-reads the pod and regenerates the
+// status against it, so conditions others wrote meanwhile are kept.
+import type { Pod, PodStatus } from 'kubernetes-types/core/v1.js';
+import { podDescriptor } from '../../api/kinds/pod.js';
+import type { KubeObject } from '../../api/types.js';
+import type { Client } from '../../client/client.js';
+
+export interface StatusWriterHost {
+  client: Client;
+  /** The freshest pod object known (its resourceVersion is the write's precondition). */
+  pod(): Pod;
+  /** Builds the status to send now. */
+  generate(): PodStatus;
+  /** A write went through (or a fresh read came back). */
+  seen(pod: Pod): void;
+  /** The pod no longer exists, or was replaced by another with the same name. */
+  gone(): void;
+  log(message: string, err: unknown): void;
+}
+
+const MAX_CONFLICT_RETRIES = 5;
+
+/** The HTTP status of an API failure, whichever transport raised it. */
+export function errorCode(err: unknown): number | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+export class PodStatusWriter {
+  private pending = false;
+  private running = false;
+  private idle: Array<() => void> = [];
+  private stopped = false;
+
+  constructor(private readonly host: StatusWriterHost) {}
+
+  /** Asks for the current status to be written (coalesced with any write already queued). */
+  request(): void {
+    if (this.stopped) return;
+    this.pending = true;
+    if (!this.running) void this.run();
+  }
+
+  /** Resolves once nothing is queued or in flight. */
+  flushed(): Promise<void> {
+    if (!this.running && !this.pending) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.pending = false;
+    for (const w of this.idle.splice(0)) w();
+  }
+
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.pending && !this.stopped) {
+        this.pending = false;
+        await this.writeOnce();
+      }
+    } finally {
+      this.running = false;
+      if (!this.pending) for (const w of this.idle.splice(0)) w();
+    }
+  }
+
+  private async writeOnce(): Promise<void> {
+    const { client } = this.host;
+    for (let attempt = 0; attempt <= MAX_CONFLICT_RETRIES && !this.stopped; attempt++) {
+      const pod = this.host.pod();
+      const m = pod.metadata ?? {};
+      const body = {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion },
+        status: this.host.generate(),
+      } as unknown as KubeObject;
+      try {
+        const written = await client.update(podDescriptor, m.namespace, body, { subresource: 'status' });
+        this.host.seen(written as unknown as Pod);
+        return;
+      } catch (err) {
+        if (errorCode(err) === 404) {
+          this.host.gone();
+          return;
+        }
+        if (errorCode(err) !== 409) {
+          this.host.log(`status write for ${m.namespace}/${m.name} failed`, err);
+          return;
+        }
+      }
+      try {
+        const fresh = (await client.get(podDescriptor, m.namespace, m.name ?? '')) as unknown as Pod;
+        if (fresh.metadata?.uid !== m.uid) {
+          this.host.gone();
+          return;
+        }
+        this.host.seen(fresh);
+      } catch (err) {
+        if (errorCode(err) === 404) this.host.gone();
+        else this.host.log(`re-reading ${m.namespace}/${m.name} failed`, err);
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,277 @@
+// The scheduler: its own loop over the shared pod and node informers rather than a ControllerDefinition,
+// because kube's scheduling queue (priority order, backoff, unschedulable pool moved by cluster events) is not
+// a FIFO work queue of keys. Each decision is synchronous against the incremental cache; the binding and the
+// status/event writes run in the background while the loop goes on, as kube's binding cycle does.
+import { podDescriptor } from '../api/kinds/pod.js';
+import { nodeDescriptor } from '../api/kinds/node.js';
+import type { KubeObject } from '../api/types.js';
+import { rfc3339, type Clock } from '../clock/clock.js';
+import type { Client } from '../client/client.js';
+import type { EventRecorder } from '../client/events.js';
+import type { InformerFactory, SharedInformer } from '../client/informer.js';
+import { Algorithm } from './algorithm.js';
+import { SchedulerCache } from './cache.js';
+import { NO_NODES_AVAILABLE, unschedulableMessage } from './diagnosis.js';
+import type { NodeChange } from './nodeinfo.js';
+import { compilePod, podKey, type PodInfo } from './podinfo.js';
+import { SchedulingQueue, type QueueOptions, type QueuedPod } from './queue.js';
+import { seededRandom } from './score.js';
+
+export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
+
+export interface SchedulerOptions {
+  client: Client;
+  informers: InformerFactory;
+  clock: Clock;
+  /** Recorder for the `default-scheduler` component. */
+  recorder: EventRecorder;
+  /** Pods whose spec.schedulerName is this are ours. */
+  schedulerName?: string;
+  /** Seeds the tie-break between equally good nodes; the same seed gives the same placements. */
+  seed?: number;
+  queue?: QueueOptions;
+  /** Decisions taken before the loop lets other work (informer events, finished bindings) run. */
+  batchSize?: number;
+  maxInFlightBindings?: number;
+  log?: (message: string) => void;
+}
+
+/** Events that freed room on a node concern only the plugins counting room. */
+const ROOM_FREED: ReadonlySet<string> = new Set(['NodeResourcesFit', 'NodePorts']);
+
+const NODE_CHANGE_PLUGINS: Record<Exclude<NodeChange, 'added'>, readonly string[]> = {
+  labels: ['NodeAffinity'],
+  taints: ['TaintToleration', 'NodeUnschedulable'],
+  unschedulable: ['NodeUnschedulable'],
+  allocatable: ['NodeResourcesFit'],
+};
+
+const NOTE_LENGTH_LIMIT = 1024;
+
+export class Scheduler {
+  readonly cache = new SchedulerCache();
+  readonly queue: SchedulingQueue;
+  private readonly algorithm: Algorithm;
+  private readonly name: string;
+  private readonly pods: SharedInformer;
+  private readonly nodes: SharedInformer;
+  private readonly binding = new Map<string, Promise<void>>();
+  private readonly infos = new WeakMap<KubeObject, PodInfo>();
+  private running = false;
+  private stopped = false;
+  private loop?: Promise<void>;
+  private handlersAdded = false;
+
+  constructor(private readonly opts: SchedulerOptions) {
+    this.name = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
+    this.queue = new SchedulingQueue(opts.clock, opts.queue);
+    this.algorithm = new Algorithm(this.cache, seededRandom(opts.seed ?? 0x5eed));
+    this.pods = opts.informers.informer(podDescriptor);
+    this.nodes = opts.informers.informer(nodeDescriptor);
+  }
+
+  /** Hooks into the informers, waits for them to sync, then schedules until stopped. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.stopped = false;
+    if (!this.handlersAdded) {
+      this.handlersAdded = true;
+      this.nodes.addHandler({
+        add: (n) => this.onNode(n),
+        update: (_o, n) => this.onNode(n),
+        delete: (n) => !this.stopped && this.cache.deleteNode(n.metadata.name ?? ''),
+      });
+      this.pods.addHandler({
+        add: (p) => this.onPod(p),
+        update: (_o, p) => this.onPod(p),
+        delete: (p) => this.onPodGone(p),
+      });
+    }
+    this.nodes.start();
+    this.pods.start();
+    await Promise.all([this.nodes.waitForSync(), this.pods.waitForSync()]);
+    if (!this.running) return;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.stopped = true;
+    this.queue.close();
+    await this.loop;
+    await Promise.all([...this.binding.values()]);
+  }
+
+  /** Resolves once nothing is ready to schedule and no binding is in flight (for tests and benchmarks). */
+  async idle(): Promise<void> {
+    for (;;) {
+      await yieldToEventLoop();
+      if (this.queue.stats().active === 0 && this.binding.size === 0) {
+        await yieldToEventLoop();
+        if (this.queue.stats().active === 0 && this.binding.size === 0) return;
+      }
+    }
+  }
+
+  private responsible(pod: KubeObject): boolean {
+    const spec: any = pod.spec ?? {};
+    return (spec.schedulerName ?? DEFAULT_SCHEDULER_NAME) === this.name && !pod.metadata.deletionTimestamp && !isTerminal(pod);
+  }
+
+  private onNode(node: KubeObject): void {
+    if (this.stopped) return;
+    const changes = this.cache.upsertNode(node);
+    if (changes.size === 0) return;
+    if (changes.has('added')) {
+      this.queue.moveOnEvent('all');
+      return;
+    }
+    const plugins = new Set<string>();
+    for (const c of changes) for (const p of NODE_CHANGE_PLUGINS[c as Exclude<NodeChange, 'added'>]) plugins.add(p);
+    this.queue.moveOnEvent(plugins);
+  }
+
+  private onPod(pod: KubeObject): void {
+    if (this.stopped) return;
+    const key = podKey(pod);
+    if ((pod.spec as any)?.nodeName) {
+      this.queue.delete(key);
+      if (isTerminal(pod)) {
+        if (this.cache.remove(key)) this.queue.moveOnEvent(ROOM_FREED);
+      } else {
+        this.cache.setBound(pod);
+      }
+      return;
+    }
+    // Our own binding is on its way; the informer has not caught up yet.
+    if (this.cache.isAssumed(key) || this.binding.has(key)) return;
+    if (this.responsible(pod)) this.queue.add(pod, key);
+    else this.queue.delete(key);
+  }
+
+  private onPodGone(pod: KubeObject): void {
+    if (this.stopped) return;
+    const key = podKey(pod);
+    this.queue.delete(key);
+    if (this.cache.remove(key)) this.queue.moveOnEvent(ROOM_FREED);
+  }
+
+  private async run(): Promise<void> {
+    const batch = this.opts.batchSize ?? 256;
+    const maxBindings = this.opts.maxInFlightBindings ?? 4096;
+    let sinceYield = 0;
+    while (this.running) {
+      if (this.binding.size >= maxBindings) {
+        await Promise.race(this.binding.values());
+        continue;
+      }
+      const qp = this.queue.pop();
+      if (!qp) {
+        sinceYield = 0;
+        await this.queue.waitForWork();
+        continue;
+      }
+      this.attempt(qp);
+      if (++sinceYield >= batch) {
+        sinceYield = 0;
+        await yieldToEventLoop();
+      }
+    }
+  }
+
+  private info(pod: KubeObject): PodInfo {
+    let info = this.infos.get(pod);
+    if (!info) this.infos.set(pod, (info = compilePod(pod)));
+    return info;
+  }
+
+  /** One scheduling cycle for a popped pod. */
+  attempt(qp: QueuedPod): void {
+    const pod = this.pods.getByKey(qp.key) ?? qp.pod;
+    if ((pod.spec as any)?.nodeName || !this.responsible(pod) || !this.pods.getByKey(qp.key)) return;
+    qp.pod = pod;
+    const info = this.info(pod);
+    const result = this.algorithm.schedule(info);
+    if ('node' in result) {
+      this.cache.assume(info, result.node.name);
+      this.bind(qp, result.node.name);
+      return;
+    }
+    if ('noNodes' in result) {
+      this.queue.addUnschedulable(qp, new Set());
+      this.fail(pod, 'Unschedulable', NO_NODES_AVAILABLE);
+      return;
+    }
+    this.queue.addUnschedulable(qp, result.diagnosis.plugins);
+    this.fail(pod, 'Unschedulable', unschedulableMessage(info, result.diagnosis));
+  }
+
+  private bind(qp: QueuedPod, nodeName: string): void {
+    const pod = qp.pod;
+    const ns = pod.metadata.namespace ?? '';
+    const name = pod.metadata.name ?? '';
+    const body: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name, namespace: ns, uid: pod.metadata.uid },
+      target: { kind: 'Node', name: nodeName },
+    };
+    const done = (async () => {
+      try {
+        await this.opts.client.createSubresource(podDescriptor, ns, name, 'binding', body);
+        this.opts.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${nodeName}`);
+      } catch (err) {
+        this.cache.forget(qp.key);
+        this.queue.moveOnEvent(ROOM_FREED);
+        const current = this.pods.getByKey(qp.key);
+        if (!this.stopped && current && !(current.spec as any)?.nodeName && this.responsible(current)) {
+          qp.pod = current;
+          this.queue.addBackoff(qp);
+        }
+        const message = `binding rejected: running Bind plugin "DefaultBinder": ${(err as Error)?.message ?? String(err)}`;
+        this.log(`binding ${ns}/${name} to ${nodeName} failed: ${message}`);
+        this.fail(pod, 'SchedulerError', message);
+      } finally {
+        this.binding.delete(qp.key);
+      }
+    })();
+    this.binding.set(qp.key, done);
+  }
+
+  /** FailedScheduling event and the PodScheduled=False condition, written in the background. */
+  private fail(pod: KubeObject, reason: 'Unschedulable' | 'SchedulerError', message: string): void {
+    const note = message.length > NOTE_LENGTH_LIMIT ? `${message.slice(0, NOTE_LENGTH_LIMIT - 4)} ...` : message;
+    this.opts.recorder.event(pod, 'Warning', 'FailedScheduling', note);
+    void this.setCondition(pod, reason, message);
+  }
+
+  private async setCondition(pod: KubeObject, reason: string, message: string): Promise<void> {
+    const key = podKey(pod);
+    const current = this.pods.getByKey(key) ?? pod;
+    const conditions: any[] = Array.isArray((current.status as any)?.conditions) ? (current.status as any).conditions : [];
+    const existing = conditions.find((c) => c?.type === 'PodScheduled');
+    if (existing?.status === 'False' && existing.reason === reason && existing.message === message) return;
+    const lastTransitionTime = existing?.status === 'False' && existing.lastTransitionTime ? existing.lastTransitionTime : rfc3339(this.opts.clock.now());
+    const condition = { type: 'PodScheduled', status: 'False', reason, message, lastTransitionTime };
+    try {
+      await this.opts.client.patch(podDescriptor, pod.metadata.namespace, pod.metadata.name ?? '', 'strategic', { status: { conditions: [condition] } }, { subresource: 'status' });
+    } catch (err) {
+      this.log(`updating the PodScheduled condition of ${key} failed: ${(err as Error)?.message ?? String(err)}`);
+    }
+  }
+
+  private log(message: string): void {
+    this.opts.log?.(message);
+  }
+}
+
+function isTerminal(pod: KubeObject): boolean {
+  const phase = (pod.status as any)?.phase;
+  return phase === 'Succeeded' || phase === 'Failed';
+}
+
+/** Lets I/O, timers and promise callbacks run; not a delay. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
