@@ -4,7 +4,7 @@
 // forgets it.
 import type { KubeObject } from '../api/types.js';
 import { NodeInfo, type AccountedPod, type NodeChange } from './nodeinfo.js';
-import { hostPortsOf, podKey, podPriority, type PodInfo } from './podinfo.js';
+import { hostPortsOf, podKey, podPriority, spreadOwnerOf, type PodInfo } from './podinfo.js';
 import { podRequests } from './resources.js';
 
 export class SchedulerCache {
@@ -61,6 +61,7 @@ export class SchedulerCache {
       requests: info.requests,
       nonZero: info.nonZero,
       hostPorts: info.hostPorts,
+      ...(info.spreadOwner ? { spreadOwner: info.spreadOwner } : {}),
       assumed: true,
     });
   }
@@ -82,6 +83,7 @@ export class SchedulerCache {
     }
     if (cur) this.remove(key);
     const spec: any = pod.spec ?? {};
+    const spreadOwner = spreadOwnerOf(pod);
     this.add({
       key,
       uid,
@@ -90,6 +92,7 @@ export class SchedulerCache {
       requests: podRequests(spec),
       nonZero: podRequests(spec, true),
       hostPorts: hostPortsOf(spec),
+      ...(spreadOwner ? { spreadOwner } : {}),
       assumed: false,
     });
     return true;

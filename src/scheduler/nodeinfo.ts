@@ -14,6 +14,7 @@ export interface AccountedPod {
   requests: Resources;
   nonZero: Resources;
   hostPorts: HostPort[];
+  spreadOwner?: string;
   /** Bound by us but not yet seen bound through the informer. */
   assumed: boolean;
 }
@@ -32,6 +33,7 @@ export class NodeInfo implements NodeView {
   /** protocol/port -> host IP -> how many pods hold it. */
   private readonly ports = new Map<string, Map<string, number>>();
   private readonly priorities = new Map<number, number>();
+  private readonly owners = new Map<string, number>();
 
   constructor(readonly name: string) {}
 
@@ -85,6 +87,7 @@ export class NodeInfo implements NodeView {
     this.nonZeroRequested.milliCPU += sign * p.nonZero.milliCPU;
     this.nonZeroRequested.memory += sign * p.nonZero.memory;
     bump(this.priorities, p.priority, sign);
+    if (p.spreadOwner) bump(this.owners, p.spreadOwner, sign);
     for (const hp of p.hostPorts) {
       const pp = `${hp.protocol}/${hp.port}`;
       let ips = this.ports.get(pp);
@@ -102,6 +105,11 @@ export class NodeInfo implements NodeView {
       if (hp.ip === '0.0.0.0' || ips.has(hp.ip) || ips.has('0.0.0.0')) return true;
     }
     return false;
+  }
+
+  /** Pods of one controller on this node: what default topology spreading counts. */
+  podsOwnedBy(owner: string): number {
+    return this.owners.get(owner) ?? 0;
   }
 
   hasPodsBelow(priority: number): boolean {

@@ -23,6 +23,17 @@ export interface PodInfo {
   /** From required affinity on metadata.name: the only nodes worth filtering (empty = contradictory terms). */
   pinned?: Set<string>;
   preemptNever: boolean;
+  /** Controller owner whose pods kube's default topology spreading keeps apart (see spread.ts). */
+  spreadOwner?: string;
+}
+
+// kube's default spreading selects a pod's siblings through the Services, ReplicationControllers, ReplicaSets and
+// StatefulSets that select it; the controller owner stands in for that selector.
+const SPREAD_OWNER_KINDS = new Set(['ReplicaSet', 'ReplicationController', 'StatefulSet']);
+
+export function spreadOwnerOf(pod: KubeObject): string | undefined {
+  const ref = pod.metadata.ownerReferences?.find((r) => r.controller);
+  return ref && SPREAD_OWNER_KINDS.has(ref.kind) ? ref.uid : undefined;
 }
 
 export function podKey(pod: KubeObject): string {
@@ -65,6 +76,8 @@ export function compilePod(pod: KubeObject): PodInfo {
   };
   const required = compileRequired(spec);
   if (required) info.required = required;
+  const owner = spreadOwnerOf(pod);
+  if (owner) info.spreadOwner = owner;
   const pinned = pinnedNodeNames(spec);
   if (pinned) info.pinned = pinned;
   return info;

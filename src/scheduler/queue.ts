@@ -165,7 +165,7 @@ export class SchedulingQueue {
   moveOnEvent(plugins: ReadonlySet<string> | 'all'): number {
     let moved = 0;
     for (const qp of [...this.unschedulable.values()]) {
-      if (plugins !== 'all' && qp.rejectors.size > 0 && ![...qp.rejectors].some((r) => plugins.has(r))) continue;
+      if (plugins !== 'all' && !concerns(qp.rejectors, plugins)) continue;
       this.move(qp);
       moved++;
     }
@@ -277,4 +277,10 @@ export class SchedulingQueue {
 function isGated(pod: KubeObject): boolean {
   const gates = (pod.spec as any)?.schedulingGates;
   return Array.isArray(gates) && gates.length > 0;
+}
+
+function concerns(rejectors: ReadonlySet<string>, plugins: ReadonlySet<string>): boolean {
+  if (rejectors.size === 0) return true;
+  for (const r of rejectors) if (plugins.has(r)) return true;
+  return false;
 }

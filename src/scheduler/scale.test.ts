@@ -14,7 +14,7 @@ const PODS = 10_000;
 async function run(nodeCount: number, podsPerNode: string): Promise<void> {
   const s = stack();
   for (let i = 0; i < nodeCount; i++) await s.client.create(nodeDescriptor, undefined, node(`node-${String(i).padStart(3, '0')}`, { cpu: '64', memory: '256Gi', pods: podsPerNode }));
-  for (let i = 0; i < PODS; i++) await s.client.create(podDescriptor, 'default', pod(`web-${i}`, { cpu: '10m', memory: '16Mi' }));
+  for (let i = 0; i < PODS; i++) await s.client.create(podDescriptor, 'default', pod(`web-${i}`, { cpu: '10m', memory: '16Mi', replicaSet: 'web' }));
   const t0 = performance.now();
   await s.scheduler.start();
   await s.scheduler.idle();
@@ -47,7 +47,7 @@ describe('scale', () => {
   it('decides 10,000 pods over 100 nodes without the API', () => {
     const cache = new SchedulerCache();
     for (let i = 0; i < 100; i++) cache.upsertNode(node(`node-${i}`, { cpu: '64', memory: '256Gi' }));
-    const infos = Array.from({ length: PODS }, (_, i) => compilePod(pod(`web-${i}`, { cpu: '10m', memory: '16Mi' })));
+    const infos = Array.from({ length: PODS }, (_, i) => compilePod(pod(`web-${i}`, { cpu: '10m', memory: '16Mi', replicaSet: 'web' })));
     const algo = new Algorithm(cache, seededRandom(1));
     const t0 = performance.now();
     for (const info of infos) {

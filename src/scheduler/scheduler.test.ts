@@ -3,6 +3,7 @@ import { afterEach, describe, it } from 'node:test';
 import { nodeDescriptor } from '../api/kinds/node.js';
 import { podDescriptor } from '../api/kinds/pod.js';
 import type { KubeObject } from '../api/types.js';
+import { Scheduler } from './scheduler.js';
 import { node, pod, stack } from './test-util.js';
 
 type Stack = ReturnType<typeof stack>;
@@ -153,6 +154,28 @@ describe('Scheduler', () => {
     await s.scheduler.idle();
     assert.equal(s.recorder.about('p').length, 2);
     assert.equal(s.scheduler.queue.stats().unschedulable, 1);
+  });
+
+  it('forgets the assumed pod and retries after the backoff when the binding fails', async () => {
+    const s = await cluster([node('n1', { pods: '1' })]);
+    let failures = 1;
+    const client = Object.create(s.client) as typeof s.client;
+    client.createSubresource = async (...args) => {
+      if (failures-- > 0) throw new Error('etcdserver: request timed out');
+      return s.client.createSubresource(...args);
+    };
+    const scheduler = new Scheduler({ client, informers: s.informers, clock: s.clock, recorder: s.recorder });
+    current = { ...s, scheduler };
+    await create(s, pod('p'));
+    await scheduler.start();
+    await scheduler.idle();
+    const msg = 'binding rejected: running Bind plugin "DefaultBinder": etcdserver: request timed out';
+    assert.deepEqual(s.recorder.about('p').map((e) => e.message), [msg]);
+    assert.equal(scheduledCondition(await get(s, 'p'))?.reason, 'SchedulerError');
+    assert.equal(scheduler.cache.node('n1')?.podCount, 0, 'the room it was assumed to take is free again');
+    s.clock.advance(1000);
+    await scheduler.idle();
+    assert.equal((await get(s, 'p')).spec.nodeName, 'n1');
   });
 
   it('backs off 1 s doubling to 10 s', () => {

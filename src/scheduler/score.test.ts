@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { Algorithm } from './algorithm.js';
 import { SchedulerCache } from './cache.js';
 import { compilePod } from './podinfo.js';
-import { balancedAllocationScore, leastAllocatedScore, normalize, scoreNodes, seededRandom, selectHost } from './score.js';
+import { balancedAllocationScore, leastAllocatedScore, normalize, scoreNodes, seededRandom, selectHost, topologySpreadScores } from './score.js';
 import { node, nodeWith, pod } from './test-util.js';
 
 describe('LeastAllocated', () => {
@@ -49,6 +49,18 @@ describe('scoring preferences', () => {
     const likesSsd = compilePod(pod('q', { spec: { affinity: { nodeAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 10, preference: { matchExpressions: [{ key: 'disk', operator: 'In', values: ['ssd'] }] } }] } } } }));
     const [, tb, tc] = scoreNodes(likesSsd, [a, b, c]);
     assert.ok((tb as number) > (tc as number));
+  });
+});
+
+describe('PodTopologySpread defaults', () => {
+  it("scores nodes by how many of the pod's ReplicaSet siblings they already run", () => {
+    const sibling = (name: string) => pod(name, { replicaSet: 'web' });
+    const crowded = nodeWith(node('a'), sibling('s1'), sibling('s2'), pod('stranger'));
+    const lighter = nodeWith(node('b'), sibling('s3'));
+    const empty = nodeWith(node('c'), pod('other1'), pod('other2'));
+    const scores = topologySpreadScores(compilePod(sibling('new')), [crowded, lighter, empty]) as number[];
+    assert.ok((scores[0] as number) < (scores[1] as number) && (scores[1] as number) < (scores[2] as number), String(scores));
+    assert.equal(topologySpreadScores(compilePod(pod('bare')), [crowded, lighter, empty]), undefined, 'a pod without a controller has no siblings');
   });
 });
 

@@ -1,13 +1,16 @@
 // Scoring of the feasible nodes with the default profile's weights: NodeResourcesFit (LeastAllocated, 1),
-// NodeResourcesBalancedAllocation (1), TaintToleration (PreferNoSchedule, 3) and NodeAffinity (preferred
-// terms, 2). Plugins whose score would be the same on every node are skipped: they cannot change the pick.
+// NodeResourcesBalancedAllocation (1), TaintToleration (PreferNoSchedule, 3), NodeAffinity (preferred
+// terms, 2) and PodTopologySpread (system defaults, 2). Plugins whose score would be the same on every node
+// are skipped: they cannot change the pick.
 import { anyTolerates } from './affinity.js';
 import type { NodeInfo } from './nodeinfo.js';
 import type { PodInfo } from './podinfo.js';
 
 export const MAX_NODE_SCORE = 100;
 
-const WEIGHT = { fit: 1, balanced: 1, taint: 3, affinity: 2 };
+const WEIGHT = { fit: 1, balanced: 1, taint: 3, affinity: 2, spread: 2 };
+
+const HOSTNAME_MAX_SKEW = 3;
 
 function leastRequested(requested: number, capacity: number): number {
   if (capacity === 0 || requested > capacity) return 0;
@@ -54,6 +57,27 @@ export function preferredAffinityScore(p: PodInfo, n: NodeInfo): number {
   return s;
 }
 
+/**
+ * PodTopologySpread with kube's system-default constraint on kubernetes.io/hostname (maxSkew 3, ScheduleAnyway):
+ * a node already running more siblings of the pod scores lower, so a ReplicaSet spreads evenly even while
+ * resource scores tie. The zone constraint is left out: simulated nodes carry no zone label.
+ */
+export function topologySpreadScores(p: PodInfo, nodes: readonly NodeInfo[]): number[] | undefined {
+  const owner = p.spreadOwner;
+  if (!owner) return undefined;
+  // Each node is its own hostname domain; the weight grows with the number of domains, as kube's does.
+  const weight = Math.log(nodes.length + 2);
+  const raw = nodes.map((n) => Math.round(n.podsOwnedBy(owner) * weight + (HOSTNAME_MAX_SKEW - 1)));
+  let min = Number.POSITIVE_INFINITY;
+  let max = 0;
+  for (const s of raw) {
+    if (s < min) min = s;
+    if (s > max) max = s;
+  }
+  if (max === 0) return raw.map(() => MAX_NODE_SCORE);
+  return raw.map((s) => Math.floor((MAX_NODE_SCORE * (max + min - s)) / max));
+}
+
 /** kube's DefaultNormalizeScore: scale to 0..100 by the maximum, optionally reversed. */
 export function normalize(raw: number[], reverse: boolean): number[] {
   let max = 0;
@@ -83,6 +107,8 @@ export function scoreNodes(p: PodInfo, nodes: readonly NodeInfo[]): number[] {
     const aff = normalize(nodes.map((n) => preferredAffinityScore(p, n)), false);
     for (let i = 0; i < nodes.length; i++) totals[i] = (totals[i] as number) + WEIGHT.affinity * (aff[i] as number);
   }
+  const spread = topologySpreadScores(p, nodes);
+  if (spread) for (let i = 0; i < nodes.length; i++) totals[i] = (totals[i] as number) + WEIGHT.spread * (spread[i] as number);
   return totals;
 }
 

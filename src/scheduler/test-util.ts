@@ -42,6 +42,8 @@ export interface PodSpecBits {
   ports?: Array<{ hostPort: number; containerPort?: number; protocol?: string; hostIP?: string }>;
   spec?: Record<string, unknown>;
   namespace?: string;
+  /** Name of a ReplicaSet controlling the pod. */
+  replicaSet?: string;
 }
 
 export function pod(name: string, s: PodSpecBits = {}): KubeObject {
@@ -54,7 +56,14 @@ export function pod(name: string, s: PodSpecBits = {}): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace: s.namespace ?? 'default', uid: `uid-${name}` },
+    metadata: {
+      name,
+      namespace: s.namespace ?? 'default',
+      uid: `uid-${name}`,
+      ...(s.replicaSet
+        ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: s.replicaSet, uid: `uid-${s.replicaSet}`, controller: true, blockOwnerDeletion: true }] }
+        : {}),
+    },
     spec: { schedulerName: 'default-scheduler', priority: 0, containers: [container], ...(s.spec ?? {}) },
     status: { phase: 'Pending' },
   };

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../types.js';
 import { controllerRevisionDescriptor as d } from './controllerrevision.js';
+import { validationTexts } from './kind-test-util.js';
 
 function revision(over: Partial<KubeObject> = {}): KubeObject {
   return {
@@ -21,10 +22,7 @@ function revision(over: Partial<KubeObject> = {}): KubeObject {
   };
 }
 
-function messages(obj: KubeObject, old?: KubeObject): string[] {
-  const errs = [...(d.validate?.(obj) ?? []), ...(old ? (d.validateUpdate?.(obj, old) ?? []) : [])];
-  return errs.map((e) => `${e.field}: ${e.message}`);
-}
+const messages = (obj: KubeObject, old?: KubeObject): string[] => validationTexts(d, obj, old);
 
 describe('ControllerRevision', () => {
   it('is a plain namespaced kind outside `all`, without generation or status', () => {

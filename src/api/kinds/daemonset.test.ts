@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import type { KubeObject } from '../types.js';
 import { daemonSetDescriptor as d, TEMPLATE_GENERATION_ANNOTATION as GEN } from './daemonset.js';
+import { created as createdAs, manifestWithSpec, validationTexts } from './kind-test-util.js';
 
 // The tutorial's fluentd.yaml and node-logger.yaml.
 const FLUENTD = `
@@ -52,14 +53,7 @@ spec:
         command: ["sh", "-c", "while true; do echo Logging from $(hostname); sleep 10; done"]
 `;
 
-function created(src: string | KubeObject): KubeObject {
-  const obj: KubeObject = typeof src === 'string' ? parse(src) : structuredClone(src);
-  obj.metadata.namespace = 'default';
-  obj.metadata.generation = 1;
-  d.defaults?.(obj);
-  d.prepareForCreate?.(obj);
-  return obj;
-}
+const created = (src: string | KubeObject): KubeObject => createdAs(d, src);
 
 /** What the API server does on a main-resource update. */
 function updated(next: KubeObject, old: KubeObject): KubeObject {
@@ -70,16 +64,9 @@ function updated(next: KubeObject, old: KubeObject): KubeObject {
   return obj;
 }
 
-function messages(obj: KubeObject, old?: KubeObject): string[] {
-  const errs = [...(d.validate?.(obj) ?? []), ...(old ? (d.validateUpdate?.(obj, old) ?? []) : [])];
-  return errs.map((e) => `${e.field}: ${e.message}`);
-}
+const messages = (obj: KubeObject, old?: KubeObject): string[] => validationTexts(d, obj, old);
 
-function withSpec(spec: Record<string, unknown>): KubeObject {
-  const obj = parse(NODE_LOGGER) as KubeObject;
-  Object.assign(obj.spec as object, spec);
-  return obj;
-}
+const withSpec = (spec: Record<string, unknown>): KubeObject => manifestWithSpec(NODE_LOGGER, spec);
 
 describe('DaemonSet defaults', () => {
   for (const [name, src] of [

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parse } from 'yaml';
 import type { KubeObject } from '../types.js';
 import { deploymentDescriptor as d } from './deployment.js';
+import { created as createdAs, validationTexts } from './kind-test-util.js';
 
 // The tutorial's mydeploy.yaml.
 const MYDEPLOY = `
@@ -30,20 +30,9 @@ spec:
         image: nginx
 `;
 
-/** What the API server does on create: generation, defaults, strategy reset. */
-function created(src: string | KubeObject): KubeObject {
-  const obj: KubeObject = typeof src === 'string' ? parse(src) : structuredClone(src);
-  obj.metadata.namespace = 'default';
-  obj.metadata.generation = 1;
-  d.defaults?.(obj);
-  d.prepareForCreate?.(obj);
-  return obj;
-}
+const created = (src: string | KubeObject): KubeObject => createdAs(d, src);
 
-function messages(obj: KubeObject, old?: KubeObject): string[] {
-  const errs = [...(d.validate?.(obj) ?? []), ...(old ? (d.validateUpdate?.(obj, old) ?? []) : [])];
-  return errs.map((e) => `${e.field}: ${e.message}`);
-}
+const messages = (obj: KubeObject, old?: KubeObject): string[] => validationTexts(d, obj, old);
 
 function minimal(spec: Record<string, unknown> = {}): KubeObject {
   return {

@@ -2,7 +2,7 @@
 // (src/apiserver/storage/generic.ts), so descriptor tests see what a real write would store.
 import { parse } from 'yaml';
 import type { ResourceDescriptor } from '../descriptor.js';
-import type { KubeObject } from '../types.js';
+import type { FieldError, KubeObject } from '../types.js';
 
 export const TEST_UID = '8f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e';
 export const TEST_CREATED = '2024-05-01T10:00:00Z';
@@ -47,6 +47,23 @@ export function updateErrors(d: ResourceDescriptor, obj: KubeObject, old: KubeOb
   const errs = [...(d.validate?.(obj) ?? []), ...(d.validateUpdate?.(obj, old) ?? [])];
   const lines = errs.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message));
   return [...new Set(lines)];
+}
+
+/** `field: message` for every cause, the field shown even when empty. */
+export function errorTexts(errs: FieldError[]): string[] {
+  return errs.map((e) => `${e.field}: ${e.message}`);
+}
+
+/** The causes of a create, or with `old` of an update (validate, then validateUpdate), undeduplicated. */
+export function validationTexts(d: ResourceDescriptor, obj: KubeObject, old?: KubeObject): string[] {
+  return errorTexts([...(d.validate?.(obj) ?? []), ...(old ? (d.validateUpdate?.(obj, old) ?? []) : [])]);
+}
+
+/** A manifest with some spec fields replaced; an undefined value leaves the field present but unset. */
+export function manifestWithSpec(src: string | KubeObject, spec: Record<string, unknown>): KubeObject {
+  const obj: KubeObject = typeof src === 'string' ? fromYaml(src) : structuredClone(src);
+  Object.assign(obj.spec as object, spec);
+  return obj;
 }
 
 /** Cells keyed by column name, for readable assertions. */

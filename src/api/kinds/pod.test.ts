@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FieldError, KubeObject } from '../types.js';
+import { errorTexts as texts } from './kind-test-util.js';
 import { podDeleteGracePeriod, podDescriptor, podQOSClass } from './pod.js';
 
 const NOW = Date.parse('2024-05-01T12:00:00Z');
-
-function texts(errs: FieldError[]): string[] {
-  return errs.map((e) => `${e.field}: ${e.message}`);
-}
 
 /** What kube-apiserver does with a create body: default, strategy, admission, then validation. */
 function create(body: any): { pod: KubeObject; errs: FieldError[] } {

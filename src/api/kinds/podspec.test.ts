@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { FieldError } from '../types.js';
 import { imagePullPolicyFor } from './image-reference.js';
+import { errorTexts as texts } from './kind-test-util.js';
 import { defaultPodSpec, defaultPodTemplateSpec, validatePodSpec, validatePodTemplateSpec } from './podspec.js';
 
 function spec(extra: Record<string, unknown> = {}, container: Record<string, unknown> = {}): any {
   const s: any = { containers: [{ name: 'web', image: 'nginx:1.27', ...container }], ...extra };
   defaultPodSpec(s);
   return s;
-}
-
-function texts(errs: FieldError[]): string[] {
-  return errs.map((e) => `${e.field}: ${e.message}`);
 }
 
 describe('image pull policy default', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parse } from 'yaml';
 import type { KubeObject } from '../types.js';
+import { created as createdAs, manifestWithSpec, validationTexts } from './kind-test-util.js';
 import { replicaSetDescriptor as d } from './replicaset.js';
 
 // The tutorial's myreplicaset.yaml.
@@ -25,25 +25,11 @@ spec:
         image: nginx
 `;
 
-function created(src: string | KubeObject): KubeObject {
-  const obj: KubeObject = typeof src === 'string' ? parse(src) : structuredClone(src);
-  obj.metadata.namespace = 'default';
-  obj.metadata.generation = 1;
-  d.defaults?.(obj);
-  d.prepareForCreate?.(obj);
-  return obj;
-}
+const created = (src: string | KubeObject): KubeObject => createdAs(d, src);
 
-function messages(obj: KubeObject, old?: KubeObject): string[] {
-  const errs = [...(d.validate?.(obj) ?? []), ...(old ? (d.validateUpdate?.(obj, old) ?? []) : [])];
-  return errs.map((e) => `${e.field}: ${e.message}`);
-}
+const messages = (obj: KubeObject, old?: KubeObject): string[] => validationTexts(d, obj, old);
 
-function withSpec(spec: Record<string, unknown>): KubeObject {
-  const obj = parse(MYREPLICASET) as KubeObject;
-  Object.assign(obj.spec as object, spec);
-  return obj;
-}
+const withSpec = (spec: Record<string, unknown>): KubeObject => manifestWithSpec(MYREPLICASET, spec);
 
 describe('ReplicaSet defaults', () => {
   it('stores myreplicaset.yaml the way kube-apiserver does', () => {

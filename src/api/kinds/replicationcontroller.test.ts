@@ -1,13 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { FieldError, KubeObject } from '../types.js';
+import type { KubeObject } from '../types.js';
+import { errorTexts as texts } from './kind-test-util.js';
 import { replicationControllerDescriptor as rcd } from './replicationcontroller.js';
 
 const NOW = Date.parse('2024-05-01T12:00:00Z');
-
-function texts(errs: FieldError[]): string[] {
-  return errs.map((e) => `${e.field}: ${e.message}`);
-}
 
 function rc(spec: any, metadata: object = {}): KubeObject {
   const obj: KubeObject = { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'web', namespace: 'default', ...metadata }, spec };

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../types.js';
 import { validateObjectMeta } from '../validation/meta.js';
+import { created as createdAs, manifestWithSpec, validationTexts } from './kind-test-util.js';
 import { statefulSetDescriptor as d } from './statefulset.js';
 
 // The tutorial's mysts.yaml (its Service document is not ours).
@@ -51,24 +52,11 @@ function manifest(): KubeObject {
   return parseAllDocuments(MYSTS)[0]!.toJS() as KubeObject;
 }
 
-function created(obj: KubeObject = manifest()): KubeObject {
-  obj.metadata.namespace = 'default';
-  obj.metadata.generation = 1;
-  d.defaults?.(obj);
-  d.prepareForCreate?.(obj);
-  return obj;
-}
+const created = (obj: KubeObject = manifest()): KubeObject => createdAs(d, obj);
 
-function messages(obj: KubeObject, old?: KubeObject): string[] {
-  const errs = [...(d.validate?.(obj) ?? []), ...(old ? (d.validateUpdate?.(obj, old) ?? []) : [])];
-  return errs.map((e) => `${e.field}: ${e.message}`);
-}
+const messages = (obj: KubeObject, old?: KubeObject): string[] => validationTexts(d, obj, old);
 
-function withSpec(spec: Record<string, unknown>): KubeObject {
-  const obj = manifest();
-  Object.assign(obj.spec as object, spec);
-  return obj;
-}
+const withSpec = (spec: Record<string, unknown>): KubeObject => manifestWithSpec(manifest(), spec);
 
 describe('StatefulSet defaults', () => {
   it('stores mysts.yaml the way kube-apiserver does', () => {

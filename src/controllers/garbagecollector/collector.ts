@@ -126,15 +126,20 @@ export class Collector {
   }
 
   /** Foreground deletion: the owner's finalizer goes once no dependent blocks it; until then the blocking
-   * dependents are pushed towards deletion (each delete event brings the owner back here). */
+   * dependents are pushed towards deletion (each delete event brings the owner back here). Blockers already
+   * being deleted need no push: their own deletion is what is being waited for. */
   private async finishForeground(node: GraphNode, r: Resource): Promise<void> {
-    const blocking = node.blockingDependents();
-    if (blocking.length === 0) {
-      this.log(`removing ${FOREGROUND_FINALIZER} from ${node.identity.kind} ${node.identity.namespace}/${node.identity.name}`);
-      await removeFinalizer(this.client, r, node.identity, FOREGROUND_FINALIZER);
-      return;
+    let blocked = false;
+    for (const d of node.dependents) {
+      if (!node.isBlockedBy(d)) continue;
+      blocked = true;
+      if (node.blockersPushed) break;
+      if (!d.beingDeleted && !d.deletingDependents) this.requeue(d.uid, `owner ${node.identity.kind} ${node.identity.name} waits for it`);
     }
-    for (const d of blocking) if (!d.deletingDependents) this.requeue(d.uid, `owner ${node.identity.kind} ${node.identity.name} waits for it`);
+    node.blockersPushed = true;
+    if (blocked) return;
+    this.log(`removing ${FOREGROUND_FINALIZER} from ${node.identity.kind} ${node.identity.namespace}/${node.identity.name}`);
+    await removeFinalizer(this.client, r, node.identity, FOREGROUND_FINALIZER);
   }
 
   /** Orphan deletion: every dependent loses its reference to the owner, then the owner loses its finalizer. */

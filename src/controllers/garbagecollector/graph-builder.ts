@@ -45,6 +45,11 @@ export class GraphBuilder {
   observe(r: Resource, obj: KubeObject, old?: KubeObject): void {
     const uid = obj.metadata.uid;
     if (!uid) return;
+    if (old && old.metadata.uid !== uid) {
+      // A relist can report a deleted-and-recreated object as one update; the old uid is gone all the same.
+      this.observeDelete(r, old);
+      old = undefined;
+    }
     let node = this.graph.get(uid);
     if (node && !node.observed) this.markObserved(node, identityOf(r, obj), r);
     const refs = obj.metadata.ownerReferences ?? [];
@@ -63,6 +68,7 @@ export class GraphBuilder {
         this.wakeUnblockedOwners(diff);
         this.linkOwners(node, diff.added);
         this.unlinkOwners(node, diff.removed);
+        for (const c of diff.changed) this.joinForeground(node, c.after);
       }
     }
     if (beingDeleted(obj)) node.beingDeleted = true;
@@ -134,6 +140,7 @@ export class GraphBuilder {
         continue;
       }
       owner.dependents.add(n);
+      this.joinForeground(n, ref);
       if (suspicious) continue;
       const ownerNs = owner.identity.namespace;
       if (ownerNs && ownerNs !== n.identity.namespace) {
@@ -147,6 +154,15 @@ export class GraphBuilder {
       }
     }
     if (suspicious) this.out.attemptToDelete(n.uid, 'an owner reference may not match its owner');
+  }
+
+  /** A dependent that starts to block an owner already in foreground deletion must be deleted too; the owner
+   * only pushes its blockers once, so the dependent is queued here. */
+  private joinForeground(n: GraphNode, ref: OwnerRef): void {
+    const owner = this.graph.get(ref.uid);
+    if (owner?.deletingDependents && ref.blockOwnerDeletion === true) {
+      this.out.attemptToDelete(n.uid, `owner ${owner.identity.kind} ${owner.identity.name} is deleted in the foreground`);
+    }
   }
 
   private unlinkOwners(n: GraphNode, refs: readonly OwnerRef[]): void {
@@ -169,6 +185,7 @@ export class GraphBuilder {
     }
     if (deletionStartsWith(FOREGROUND_FINALIZER, obj, old)) {
       node.deletingDependents = true;
+      node.blockersPushed = false;
       const why = `owner ${node.identity.kind} ${node.identity.name} is deleted in the foreground`;
       for (const d of node.dependents) this.out.attemptToDelete(d.uid, why);
       this.out.attemptToDelete(node.uid, 'foreground deletion started');

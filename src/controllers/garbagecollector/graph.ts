@@ -12,6 +12,9 @@ export class GraphNode {
   /** Deletion is one-way: once seen, the flags stay set until the node leaves the graph. */
   beingDeleted = false;
   deletingDependents = false;
+  /** Foreground bookkeeping: blocking dependents were already pushed towards deletion once, so later checks
+   * only need to know whether any blocker is left (one scan per dependent's deletion would be quadratic). */
+  blockersPushed = false;
 
   constructor(
     public identity: Identity,
@@ -22,13 +25,9 @@ export class GraphNode {
     return this.identity.uid;
   }
 
-  /** Dependents that keep this owner's foreground deletion waiting. */
-  blockingDependents(): GraphNode[] {
-    const out: GraphNode[] = [];
-    for (const d of this.dependents) {
-      if (d.owners.some((r) => r.uid === this.uid && r.blockOwnerDeletion === true)) out.push(d);
-    }
-    return out;
+  /** Does `d` keep this owner's foreground deletion waiting? */
+  isBlockedBy(d: GraphNode): boolean {
+    return d.owners.some((r) => r.uid === this.uid && r.blockOwnerDeletion === true);
   }
 }
 

@@ -1,0 +1,148 @@
+// The Node object a simulated kubelet registers and the status it keeps posting: a 4-CPU, 16 GiB, 110-pod
+// Ubuntu machine running containerd, with the labels, conditions, addresses and image list a real kubelet
+// reports (see B8 of the lifecycle reference).
+import type { Node, NodeCondition, NodeStatus } from 'kubernetes-types/core/v1.js';
+import { rfc3339 } from '../../clock/clock.js';
+import type { Allocatable } from './admission.js';
+import type { MachineIdentity } from './identity.js';
+
+export const KUBELET_VERSION = 'v1.32.0';
+
+export const CAPACITY = {
+  cpu: '4',
+  'ephemeral-storage': '102626232Ki',
+  'hugepages-1Gi': '0',
+  'hugepages-2Mi': '0',
+  memory: '16393916Ki',
+  pods: '110',
+};
+
+/** Capacity less the kubelet's default eviction thresholds (100Mi memory, 10% disk). */
+export const ALLOCATABLE = {
+  cpu: '4',
+  'ephemeral-storage': '94580335255',
+  'hugepages-1Gi': '0',
+  'hugepages-2Mi': '0',
+  memory: '16291516Ki',
+  pods: '110',
+};
+
+export const ALLOCATABLE_AMOUNTS: Allocatable = {
+  cpuMilli: 4000,
+  memoryBytes: 16291516 * 1024,
+  ephemeralBytes: 94580335255,
+  pods: 110,
+};
+
+export function defaultLabels(name: string): Record<string, string> {
+  return {
+    'beta.kubernetes.io/arch': 'amd64',
+    'beta.kubernetes.io/os': 'linux',
+    'kubernetes.io/arch': 'amd64',
+    'kubernetes.io/hostname': name,
+    'kubernetes.io/os': 'linux',
+  };
+}
+
+export const DEFAULT_ANNOTATIONS = { 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' };
+
+const HEALTHY: Array<{ type: string; status: 'True' | 'False'; reason: string; message: string; event: string }> = [
+  { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available', event: 'NodeHasSufficientMemory' },
+  { type: 'DiskPressure', status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure', event: 'NodeHasNoDiskPressure' },
+  { type: 'PIDPressure', status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available', event: 'NodeHasSufficientPID' },
+  { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', event: 'NodeReady' },
+];
+
+export interface NodeStatusInput {
+  name: string;
+  internalIP: string;
+  identity: MachineIdentity;
+  images: Array<{ names: string[]; sizeBytes: number }>;
+  /** The node's current status from the API: transition times and conditions owned by others carry over. */
+  current: NodeStatus | undefined;
+  now: number;
+}
+
+export interface BuiltNodeStatus {
+  status: NodeStatus;
+  /** Node events for conditions that appeared or flipped (`NodeReady`, `NodeHasSufficientMemory`, ...). */
+  events: string[];
+}
+
+export function buildNodeStatus(input: NodeStatusInput): BuiltNodeStatus {
+  const nowText = rfc3339(input.now);
+  const current = input.current?.conditions ?? [];
+  const ours = new Set(HEALTHY.map((h) => h.type));
+  const conditions: NodeCondition[] = current.filter((c) => !ours.has(c.type));
+  const events: string[] = [];
+  for (const h of HEALTHY) {
+    const old = current.find((c) => c.type === h.type);
+    const flipped = !old || old.status !== h.status;
+    if (flipped) events.push(h.event);
+    conditions.push({
+      type: h.type,
+      status: h.status,
+      lastHeartbeatTime: nowText,
+      lastTransitionTime: !flipped && old?.lastTransitionTime ? old.lastTransitionTime : nowText,
+      reason: h.reason,
+      message: h.message,
+    });
+  }
+  const status = {
+    capacity: { ...CAPACITY },
+    allocatable: { ...ALLOCATABLE },
+    conditions,
+    addresses: [
+      { type: 'InternalIP', address: input.internalIP },
+      { type: 'Hostname', address: input.name },
+    ],
+    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    nodeInfo: {
+      machineID: input.identity.machineID,
+      systemUUID: input.identity.systemUUID,
+      bootID: input.identity.bootID,
+      kernelVersion: '6.8.0-45-generic',
+      osImage: 'Ubuntu 22.04.4 LTS',
+      containerRuntimeVersion: 'containerd://1.7.22',
+      kubeletVersion: KUBELET_VERSION,
+      kubeProxyVersion: '',
+      operatingSystem: 'linux',
+      architecture: 'amd64',
+    },
+    images: input.images,
+    runtimeHandlers: [
+      { name: 'runc', features: { recursiveReadOnlyMounts: true, userNamespaces: true } },
+      { name: '', features: { recursiveReadOnlyMounts: true, userNamespaces: true } },
+    ],
+    features: { supplementalGroupsPolicy: true },
+  } as unknown as NodeStatus;
+  return { status, events };
+}
+
+/** Equal apart from heartbeat times: nothing worth posting before the report period ends. */
+export function sameNodeStatus(a: NodeStatus | undefined, b: NodeStatus | undefined): boolean {
+  const strip = (s: NodeStatus | undefined) =>
+    stableJSON({ ...s, conditions: (s?.conditions ?? []).map((c) => ({ ...c, lastHeartbeatTime: undefined })) });
+  return strip(a) === strip(b);
+}
+
+/** JSON with object keys sorted, so objects that went through another serializer still compare equal. */
+export function stableJSON(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJSON).join(',')}]`;
+  if (v && typeof v === 'object') {
+    const keys = Object.keys(v as object).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJSON((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+/** The Node a kubelet registers on first start. */
+export function registrationObject(name: string, podCIDR: string, status: NodeStatus): Node {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: defaultLabels(name), annotations: { ...DEFAULT_ANNOTATIONS } },
+    spec: { podCIDR, podCIDRs: [podCIDR] },
+    status,
+  };
+}

@@ -1,0 +1,647 @@
+// One pod's life on a simulated node, driven like the kubelet's pod worker: each sync first publishes the status
+// the pod has right now, then does the next piece of work (sandbox, image pulls, starting or restarting
+// containers) and arranges the next sync: soon when something visible changed (the kubelet's relist notices a
+// started or dead container within about a second), or when a backoff window ends. Deletion stops the
+// containers (SIGTERM, SIGKILL at the grace deadline), writes the terminal status, then deletes the pod with
+// grace 0 and a UID precondition, as the kubelet's status manager does.
+import type { Container, ContainerStatus, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
+import { podDescriptor } from '../../api/kinds/pod.js';
+import type { KubeObject } from '../../api/types.js';
+import type { Client } from '../../client/client.js';
+import type { EventRecorder, EventType } from '../../client/events.js';
+import { type Clock, rfc3339 } from '../../clock/clock.js';
+import { Backoff } from '../backoff.js';
+import { goDuration } from '../go-format.js';
+import type { ImageInfo } from '../images/catalog.js';
+import type { NodeImageStore } from '../images/image-store.js';
+import type { Random } from '../random.js';
+import type { ContainerRole, ContainerRuntime, ProcessExit, ProcessHost } from '../runtime/process.js';
+import type { TimerWheel, WheelHandle } from '../timer-wheel.js';
+import { draw, type TimingProfile } from '../timing.js';
+import { generatePodStatus } from './api-status.js';
+import { KUBELET_CONDITIONS } from './conditions.js';
+import { type ContainerState, hasExited, type Instance, isRunning } from './container-state.js';
+import { isTerminalPhase } from './phase.js';
+import { errorCode, PodStatusWriter } from './status-writer.js';
+
+/** What a pod worker needs from its node. */
+export interface PodWorkerContext {
+  nodeName: string;
+  client: Client;
+  clock: Clock;
+  wheel: TimerWheel;
+  timing: TimingProfile;
+  random: Random;
+  images: NodeImageStore;
+  runtime: ContainerRuntime;
+  recorder: EventRecorder;
+  hostIP(): string;
+  allocateIP(): string | undefined;
+  reserveIP(ip: string): void;
+  releaseIP(ip: string): void;
+  /** Describes an image for a container recovered from an earlier run of the simulation. */
+  describeImage(spec: string): ImageInfo | undefined;
+  /** The pod stopped counting against the node's resources. */
+  released(worker: PodWorker): void;
+  log(message: string, err?: unknown): void;
+}
+
+type Stage = 'active' | 'stopping' | 'finishing' | 'finished' | 'gone';
+
+/** How long the kubelet waits before retrying a sync that failed without a backoff of its own. */
+const SYNC_RETRY_MS = 10_000;
+
+function rvNumber(pod: Pod | undefined): number {
+  const n = Number(pod?.metadata?.resourceVersion);
+  return Number.isFinite(n) ? n : 0;
+}
+
+function timeMs(t: string | undefined | null): number | undefined {
+  if (!t) return undefined;
+  const v = Date.parse(t);
+  return Number.isNaN(v) ? undefined : v;
+}
+
+/** The parts of a status the kubelet owns, for noticing that someone else changed them. */
+function kubeletView(s: PodStatus | undefined): string {
+  return JSON.stringify([
+    s?.phase,
+    s?.podIP,
+    s?.containerStatuses,
+    s?.initContainerStatuses,
+    (s?.conditions ?? []).filter((c) => KUBELET_CONDITIONS.has(c.type)).map((c) => [c.type, c.status, c.reason, c.message]),
+  ]);
+}
+
+export class PodWorker {
+  readonly uid: string;
+  private pod: Pod;
+  private readonly containers: ContainerState[] = [];
+  private sandbox = false;
+  private podIP?: string;
+  private readonly restartBackoff = new Backoff();
+  private readonly pullBackoff = new Backoff();
+  private readonly pullErrors = new Map<string, string>();
+  private stage: Stage = 'active';
+  private deleting = false;
+  private deleteIssued = false;
+  private hold = false;
+  private rejected?: { reason: string; message: string };
+  private lastStatus?: PodStatus;
+  private statusJSON = '';
+  private lastWrittenRV = 0;
+  private readonly writer: PodStatusWriter;
+  private nextSync?: WheelHandle;
+  private busy = false;
+  private again = false;
+  private epoch = 0;
+  private killTimer?: WheelHandle;
+  private deadline = Infinity;
+  private graceSeen = Infinity;
+  private signalling = false;
+  private releasedOnce = false;
+
+  constructor(
+    private readonly ctx: PodWorkerContext,
+    pod: Pod,
+  ) {
+    this.pod = pod;
+    this.uid = pod.metadata?.uid ?? '';
+    const spec = pod.spec;
+    for (const c of spec?.initContainers ?? []) this.containers.push(this.containerState(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init'));
+    for (const c of spec?.containers ?? []) this.containers.push(this.containerState(c, 'main'));
+    this.writer = new PodStatusWriter({
+      client: ctx.client,
+      pod: () => this.pod,
+      generate: () => this.regenerate(),
+      seen: (p) => this.seen(p),
+      gone: () => this.removed(),
+      log: (m, e) => ctx.log(m, e),
+    });
+  }
+
+  private containerState(spec: Container, role: ContainerRole): ContainerState {
+    return { name: spec.name, spec, role };
+  }
+
+  get name(): string {
+    return `${this.pod.metadata?.namespace}/${this.pod.metadata?.name}`;
+  }
+
+  /** Still holding node resources (admitted and not finished). */
+  get counts(): boolean {
+    return !this.rejected && (this.stage === 'active' || this.stage === 'stopping' || this.stage === 'finishing');
+  }
+
+  /** The pod as this worker last saw it. */
+  get current(): Pod {
+    return this.pod;
+  }
+
+  // ---- entry points ----
+
+  /** Takes the pod over: adopts containers a previous run left running, then starts syncing. */
+  start(): void {
+    this.recover();
+    if (this.pod.metadata?.deletionTimestamp) {
+      this.beginStop(true);
+      return;
+    }
+    this.requestSync(draw(this.ctx.random, this.ctx.timing.firstSync));
+  }
+
+  /** The node cannot run this pod: Failed with the kubelet's reason, nothing else happens. */
+  reject(reason: string, message: string): void {
+    this.rejected = { reason, message: `Pod was rejected: ${message}` };
+    this.stage = 'finished';
+    this.event('Warning', reason, message);
+    this.publish();
+  }
+
+  update(pod: Pod): void {
+    if (pod.metadata?.uid !== this.uid || this.stage === 'gone') return;
+    if (rvNumber(pod) >= rvNumber(this.pod)) this.pod = pod;
+    if (pod.metadata?.deletionTimestamp) {
+      this.beginStop(true);
+      return;
+    }
+    // Someone else rewrote fields the kubelet owns: put ours back, as the status manager's reconcile does.
+    if (this.stage === 'active' && this.lastStatus && rvNumber(pod) > this.lastWrittenRV && kubeletView(pod.status) !== kubeletView(this.lastStatus)) {
+      this.publish(true);
+    }
+  }
+
+  /** The pod is gone from the API (or replaced): stop everything without further writes. */
+  removed(): void {
+    if (this.stage === 'gone') return;
+    this.shutdown();
+  }
+
+  /** The node's kubelet stops: containers vanish with it, no API writes. */
+  stop(): void {
+    this.shutdown();
+  }
+
+  private shutdown(): void {
+    this.stage = 'gone';
+    this.epoch++;
+    this.nextSync?.cancel();
+    this.killTimer?.cancel();
+    for (const c of this.containers) {
+      const inst = c.current;
+      if (!inst || inst.finishedAt !== undefined) continue;
+      inst.process?.kill?.();
+      this.endInstance(inst, { code: 137, reason: 'Error' });
+    }
+    this.writer.stop();
+    this.releaseSandbox();
+    this.release();
+  }
+
+  private release(): void {
+    if (this.releasedOnce) return;
+    this.releasedOnce = true;
+    this.ctx.released(this);
+  }
+
+  private releaseSandbox(): void {
+    if (this.podIP && !this.pod.spec?.hostNetwork) this.ctx.releaseIP(this.podIP);
+    this.sandbox = false;
+  }
+
+  // ---- status ----
+
+  private generate(): PodStatus {
+    if (this.rejected) return this.rejectedStatus();
+    const terminating = this.stage !== 'active';
+    return generatePodStatus({
+      pod: this.pod,
+      containers: this.containers,
+      sandboxReady: this.sandbox,
+      hostIP: this.ctx.hostIP(),
+      ...(this.podIP ? { podIP: this.podIP } : {}),
+      terminating,
+      holdTerminalPhase: this.hold,
+      restartPending: (c) => this.shouldRestart(c),
+      ...(this.lastStatus ? { previous: this.lastStatus } : {}),
+      now: this.ctx.clock.now(),
+    });
+  }
+
+  private rejectedStatus(): PodStatus {
+    const api = this.pod.status ?? {};
+    const status: Record<string, unknown> = { phase: 'Failed' };
+    const others = (api.conditions ?? []).filter((c) => !KUBELET_CONDITIONS.has(c.type));
+    if (others.length) status.conditions = others;
+    status.message = this.rejected?.message;
+    status.reason = this.rejected?.reason;
+    status.startTime = this.lastStatus?.startTime ?? api.startTime ?? rfc3339(this.ctx.clock.now());
+    status.qosClass = api.qosClass;
+    if (!status.qosClass) delete status.qosClass;
+    return status as PodStatus;
+  }
+
+  private regenerate(): PodStatus {
+    const s = this.generate();
+    this.lastStatus = s;
+    this.statusJSON = JSON.stringify(s);
+    return s;
+  }
+
+  /** Writes the current status if it differs from the last one written (or always, when forced). */
+  private publish(force = false): void {
+    if (this.stage === 'gone') return;
+    const s = this.generate();
+    const json = JSON.stringify(s);
+    if (!force && json === this.statusJSON) return;
+    this.lastStatus = s;
+    this.statusJSON = json;
+    this.writer.request();
+  }
+
+  private seen(pod: Pod): void {
+    if (rvNumber(pod) >= rvNumber(this.pod)) this.pod = pod;
+    this.lastWrittenRV = Math.max(this.lastWrittenRV, rvNumber(pod));
+  }
+
+  // ---- events ----
+
+  private event(type: EventType, reason: string, message: string, c?: ContainerState): void {
+    const fieldPath = c ? `spec.${c.role === 'main' ? 'containers' : 'initContainers'}{${c.name}}` : undefined;
+    this.ctx.recorder.event(this.pod as unknown as KubeObject, type, reason, message, fieldPath);
+  }
+
+  /** `name_namespace(uid)`, the kubelet's way of naming a pod in messages. */
+  private podText(): string {
+    return `${this.pod.metadata?.name}_${this.pod.metadata?.namespace}(${this.uid})`;
+  }
+
+  // ---- scheduling ----
+
+  private requestSync(delayMs: number): void {
+    if (this.stage !== 'active') return;
+    const at = this.ctx.clock.now() + Math.max(0, delayMs);
+    if (this.nextSync && this.nextSync.at <= Math.ceil(at)) return;
+    this.nextSync?.cancel();
+    this.nextSync = this.ctx.wheel.at(at, () => {
+      this.nextSync = undefined;
+      this.sync();
+    });
+  }
+
+  private sync(): void {
+    if (this.stage !== 'active') return;
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    this.busy = true;
+    this.syncPod(this.epoch)
+      .catch((err) => this.ctx.log(`sync of pod ${this.name} failed`, err))
+      .finally(() => {
+        this.busy = false;
+        if (this.again) {
+          this.again = false;
+          this.requestSync(0);
+        }
+      });
+  }
+
+  /** Waits on the shared timers; false when the pod's work was cancelled meanwhile (deletion, removal). */
+  private wait(ms: number, epoch: number): Promise<boolean> {
+    if (ms <= 0) return Promise.resolve(this.epoch === epoch);
+    return new Promise((resolve) => this.ctx.wheel.after(ms, () => resolve(this.epoch === epoch)));
+  }
+
+  // ---- the sync ----
+
+  private shouldRestart(c: ContainerState): boolean {
+    if (!hasExited(c)) return false;
+    if (c.role === 'sidecar') return true;
+    const code = c.current?.termination?.exitCode ?? 0;
+    if (c.role === 'init') return code !== 0 && this.pod.spec?.restartPolicy !== 'Never';
+    const policy = this.pod.spec?.restartPolicy ?? 'Always';
+    return policy === 'Always' || (policy === 'OnFailure' && code !== 0);
+  }
+
+  /** Every regular container has finished for good: time to wind the pod down. */
+  private mainDone(): boolean {
+    const mains = this.containers.filter((c) => c.role === 'main');
+    return mains.length > 0 && mains.every((c) => hasExited(c) && !this.shouldRestart(c));
+  }
+
+  private async syncPod(epoch: number): Promise<void> {
+    const status = this.generate();
+    if (isTerminalPhase(status.phase) || this.mainDone()) {
+      this.beginStop(false);
+      return;
+    }
+    this.publish();
+
+    if (!this.sandbox) {
+      if (!(await this.wait(draw(this.ctx.random, this.ctx.timing.sandbox), epoch))) return;
+      this.sandbox = true;
+      this.podIP = this.pod.spec?.hostNetwork ? this.ctx.hostIP() : this.ctx.allocateIP();
+    }
+    for (const c of this.plan()) {
+      const started = await this.startContainer(c, epoch);
+      if (started === undefined) return;
+      if (!started && c.role !== 'main') break;
+    }
+    this.afterSync();
+  }
+
+  /** Which containers to start now (the kubelet's computePodActions, without the kills). */
+  private plan(): ContainerState[] {
+    const starts: ContainerState[] = [];
+    const mainStarted = this.containers.some((c) => c.role === 'main' && c.current);
+    if (!mainStarted) {
+      for (const c of this.containers) {
+        if (c.role === 'main') break;
+        if (c.role === 'sidecar') {
+          if (isRunning(c)) continue;
+          if (!c.current || this.mayRestart(c)) starts.push(c);
+          return starts;
+        }
+        if (isRunning(c)) return starts;
+        if (hasExited(c)) {
+          if (c.current?.termination?.exitCode === 0) continue;
+          if (this.shouldRestart(c) && this.mayRestart(c)) starts.push(c);
+          return starts;
+        }
+        starts.push(c);
+        return starts;
+      }
+    }
+    for (const c of this.containers) {
+      if (c.role === 'init') continue;
+      if (!c.current) starts.push(c);
+      else if (hasExited(c) && this.shouldRestart(c) && this.mayRestart(c)) starts.push(c);
+    }
+    return starts;
+  }
+
+  /** The crash-loop gate: the first exit restarts at once, later ones wait out a doubling window. */
+  private mayRestart(c: ContainerState): boolean {
+    const inst = c.current as Instance;
+    const finished = inst.finishedAt ?? this.ctx.clock.now();
+    const now = this.ctx.clock.now();
+    if (this.restartBackoff.inBackOffSince(c.name, finished, now)) {
+      this.event('Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${this.podText()}`, c);
+      c.waiting = {
+        reason: 'CrashLoopBackOff',
+        message: `back-off ${goDuration(this.restartBackoff.get(c.name))} restarting failed container=${c.name} pod=${this.podText()}`,
+      };
+      return false;
+    }
+    this.restartBackoff.next(c.name, finished, now);
+    return true;
+  }
+
+  /** Pulls, creates and starts one container; undefined when the work was cancelled. */
+  private async startContainer(c: ContainerState, epoch: number): Promise<boolean | undefined> {
+    const outcome = await this.ctx.images.ensure({
+      podUID: this.uid,
+      container: c.spec,
+      event: (type, reason, message) => this.event(type, reason, message, c),
+      backoff: this.pullBackoff,
+      lastErrors: this.pullErrors,
+      wait: (ms) => this.wait(ms, epoch),
+    });
+    if (this.epoch !== epoch) return undefined;
+    if (!outcome.ok) {
+      if ('aborted' in outcome) return undefined;
+      c.waiting = { reason: outcome.reason, message: outcome.message };
+      this.event('Warning', 'Failed', `Error: ${outcome.reason}`, c);
+      return false;
+    }
+    if (!(await this.wait(draw(this.ctx.random, this.ctx.timing.start), epoch))) return undefined;
+    const attempt = c.current ? c.current.attempt + 1 : c.previous ? c.previous.attempt + 1 : 0;
+    if (c.current) c.previous = c.current;
+    const inst: Instance = {
+      id: `containerd://${this.ctx.random.hex(64)}`,
+      attempt,
+      image: outcome.image,
+      startedAt: this.ctx.clock.now(),
+      timers: new Set(),
+    };
+    c.current = inst;
+    delete c.waiting;
+    this.event('Normal', 'Created', `Created container: ${c.name}`, c);
+    this.event('Normal', 'Started', `Started container ${c.name}`, c);
+    this.launch(c, inst);
+    return true;
+  }
+
+  private launch(c: ContainerState, inst: Instance): void {
+    const host: ProcessHost = {
+      now: () => this.ctx.clock.now(),
+      after: (ms, fn) => {
+        const h = this.ctx.wheel.after(ms, () => {
+          inst.timers.delete(h);
+          if (inst.finishedAt === undefined) fn();
+        });
+        inst.timers.add(h);
+        return h;
+      },
+      exit: (e) => this.onExit(c, inst, e),
+      random: this.ctx.random,
+      timing: this.ctx.timing,
+    };
+    inst.process = this.ctx.runtime.start(
+      { pod: this.pod, container: c.spec, role: c.role, restartCount: inst.attempt, image: inst.image, containerID: inst.id },
+      host,
+    );
+  }
+
+  private endInstance(inst: Instance, e: ProcessExit): void {
+    inst.finishedAt = this.ctx.clock.now();
+    inst.termination = { exitCode: e.code, reason: e.reason ?? (e.code === 0 ? 'Completed' : 'Error') };
+    if (e.message) inst.termination.message = e.message;
+    for (const t of inst.timers) t.cancel();
+    inst.timers.clear();
+  }
+
+  private onExit(c: ContainerState, inst: Instance, e: ProcessExit): void {
+    if (inst.finishedAt !== undefined || c.current !== inst || this.stage === 'gone') return;
+    this.endInstance(inst, e);
+    if (this.stage === 'stopping') this.checkStopped();
+    else if (this.stage === 'active') this.requestSync(draw(this.ctx.random, this.ctx.timing.relist));
+  }
+
+  /** After a sync: publish soon if it changed what the pod looks like, else wake when a backoff ends. */
+  private afterSync(): void {
+    if (this.stage !== 'active') return;
+    const now = this.ctx.clock.now();
+    if (JSON.stringify(this.generate()) !== this.statusJSON) {
+      this.requestSync(draw(this.ctx.random, this.ctx.timing.relist));
+      return;
+    }
+    let wake = Infinity;
+    for (const c of this.containers) {
+      const reason = c.waiting?.reason;
+      if (!reason) continue;
+      let at: number | undefined;
+      if (reason === 'CrashLoopBackOff') at = this.restartBackoff.windowEnd(c.name, c.current?.finishedAt);
+      else if (reason === 'ImagePullBackOff' || reason === 'ErrImagePull') at = this.pullBackoff.windowEnd(`${this.uid}_${c.spec.image ?? ''}`);
+      wake = Math.min(wake, at ?? now + SYNC_RETRY_MS);
+    }
+    if (wake !== Infinity) this.requestSync(Math.max(0, wake - now) + draw(this.ctx.random, this.ctx.timing.backoffJitter));
+  }
+
+  // ---- stopping ----
+
+  private graceMs(deleting: boolean): number {
+    const m = this.pod.metadata;
+    const seconds = deleting && typeof m?.deletionGracePeriodSeconds === 'number' ? m.deletionGracePeriodSeconds : (this.pod.spec?.terminationGracePeriodSeconds ?? 30);
+    return Math.max(0, seconds) * 1000;
+  }
+
+  /** Stops the pod: for a deletion, or because its containers are done for good. */
+  private beginStop(deleting: boolean): void {
+    if (deleting) this.deleting = true;
+    if (this.stage === 'gone') return;
+    if (this.stage === 'finished') {
+      if (this.deleting) void this.deleteFromApi();
+      return;
+    }
+    const grace = this.graceMs(deleting);
+    if (this.stage === 'stopping' || this.stage === 'finishing') {
+      // A second delete may shorten the grace period; repeated updates of the same deletion change nothing.
+      if (this.stage === 'stopping' && deleting && grace < this.graceSeen) {
+        this.graceSeen = grace;
+        const deadline = this.ctx.clock.now() + grace;
+        if (deadline < this.deadline) this.armKill(deadline);
+      }
+      return;
+    }
+    if (deleting) this.graceSeen = grace;
+    const deadline = this.ctx.clock.now() + grace;
+    this.stage = 'stopping';
+    this.epoch++;
+    this.nextSync?.cancel();
+    this.nextSync = undefined;
+    this.signalling = true;
+    for (const c of this.containers) {
+      if (!isRunning(c)) continue;
+      const inst = c.current as Instance;
+      this.event('Normal', 'Killing', `Stopping container ${c.name}`, c);
+      inst.stopping = true;
+      inst.process?.terminate();
+    }
+    this.signalling = false;
+    this.armKill(deadline);
+    this.checkStopped();
+  }
+
+  private armKill(deadline: number): void {
+    this.deadline = deadline;
+    this.killTimer?.cancel();
+    this.killTimer = this.ctx.wheel.at(deadline, () => this.killRemaining());
+  }
+
+  private killRemaining(): void {
+    if (this.stage !== 'stopping') return;
+    this.signalling = true;
+    for (const c of this.containers) {
+      if (!isRunning(c)) continue;
+      const inst = c.current as Instance;
+      inst.process?.kill?.();
+      this.endInstance(inst, { code: 137, reason: 'Error' });
+    }
+    this.signalling = false;
+    this.checkStopped();
+  }
+
+  private checkStopped(): void {
+    if (this.stage !== 'stopping' || this.signalling) return;
+    if (this.containers.some(isRunning)) return;
+    this.killTimer?.cancel();
+    this.stage = 'finishing';
+    void this.finish(this.epoch).catch((err) => this.ctx.log(`finishing pod ${this.name} failed`, err));
+  }
+
+  /** Everything stopped: report it, tear the sandbox down, report the terminal phase, delete if asked to. */
+  private async finish(epoch: number): Promise<void> {
+    const relist = draw(this.ctx.random, this.ctx.timing.relist);
+    const cleanup = draw(this.ctx.random, this.ctx.timing.cleanup);
+    if (relist + cleanup > 0) {
+      this.hold = true;
+      if (!(await this.wait(relist, epoch))) return;
+      this.publish();
+      if (!(await this.wait(cleanup, epoch))) return;
+      this.hold = false;
+    }
+    this.releaseSandbox();
+    this.stage = 'finished';
+    this.publish();
+    this.release();
+    if (this.deleting) await this.deleteFromApi();
+  }
+
+  private async deleteFromApi(): Promise<void> {
+    if (this.deleteIssued || this.stage !== 'finished') return;
+    this.deleteIssued = true;
+    await this.writer.flushed();
+    if (this.stage !== 'finished') return;
+    const m = this.pod.metadata ?? {};
+    try {
+      await this.ctx.client.delete(podDescriptor, m.namespace, m.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid: this.uid } });
+    } catch (err) {
+      const code = errorCode(err);
+      if (code !== 404 && code !== 409) this.ctx.log(`deleting pod ${this.name} failed`, err);
+    }
+  }
+
+  // ---- taking over after a restart of the simulation ----
+
+  /** Rebuilds runtime state from a status an earlier run wrote, so running pods keep running. */
+  private recover(): void {
+    const status = this.pod.status;
+    if (!status?.startTime || isTerminalPhase(status.phase)) return;
+    const all: ContainerStatus[] = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])];
+    let any = false;
+    for (const c of this.containers) {
+      const s = all.find((x) => x.name === c.name);
+      if (!s) continue;
+      const image = (): ImageInfo =>
+        this.ctx.describeImage(c.spec.image ?? '') ?? { fullName: s.image, repository: s.image, tag: '', digest: '', imageID: s.imageID, sizeBytes: 0 };
+      const last = s.lastState?.terminated;
+      if (last) {
+        c.previous = {
+          id: last.containerID ?? '',
+          attempt: Math.max(0, (s.restartCount ?? 0) - 1),
+          image: image(),
+          startedAt: timeMs(last.startedAt) ?? 0,
+          finishedAt: timeMs(last.finishedAt) ?? 0,
+          termination: { exitCode: last.exitCode, reason: last.reason ?? (last.exitCode === 0 ? 'Completed' : 'Error') },
+          timers: new Set(),
+        };
+      }
+      const running = s.state?.running;
+      const done = s.state?.terminated;
+      if (running && s.containerID) {
+        const inst: Instance = { id: s.containerID, attempt: s.restartCount ?? 0, image: image(), startedAt: timeMs(running.startedAt) ?? this.ctx.clock.now(), timers: new Set() };
+        c.current = inst;
+        this.launch(c, inst);
+        any = true;
+      } else if (done && done.containerID) {
+        c.current = {
+          id: done.containerID,
+          attempt: s.restartCount ?? 0,
+          image: image(),
+          startedAt: timeMs(done.startedAt) ?? 0,
+          finishedAt: timeMs(done.finishedAt) ?? this.ctx.clock.now(),
+          termination: { exitCode: done.exitCode, reason: done.reason ?? (done.exitCode === 0 ? 'Completed' : 'Error') },
+          timers: new Set(),
+        };
+        any = true;
+      }
+    }
+    if (status.podIP && (any || status.conditions?.some((c) => c.type === 'PodReadyToStartContainers' && c.status === 'True'))) {
+      this.sandbox = true;
+      this.podIP = status.podIP;
+      if (!this.pod.spec?.hostNetwork) this.ctx.reserveIP(status.podIP);
+    }
+  }
+}
