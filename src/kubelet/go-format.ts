@@ -21,3 +21,16 @@ export function goDuration(ms: number): string {
 export function goStringSlice(items: readonly string[]): string {
   return `[${items.join(' ')}]`;
 }
+
+let cachedSecond = Number.NaN;
+let cachedText = '';
+
+/** metav1.Time's wire form (whole seconds, UTC). Cached: one sync stamps many fields with the same second. */
+export function metaTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== cachedSecond) {
+    cachedSecond = second;
+    cachedText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return cachedText;
+}

@@ -19,6 +19,7 @@ export class TimerWheel {
   private readonly heap: number[] = [];
   private armed?: Timer;
   private armedAt = Infinity;
+  private armQueued = false;
   private stopped = false;
 
   constructor(
@@ -41,7 +42,7 @@ export class TimerWheel {
       this.push(due);
     }
     bucket.push(task);
-    this.arm();
+    this.queueArm();
     return {
       at: due,
       cancel: () => {
@@ -56,6 +57,17 @@ export class TimerWheel {
     this.armed = undefined;
     this.buckets.clear();
     this.heap.length = 0;
+  }
+
+  // Arming waits for the current microtasks, so work due "on the next tick" runs after the promise chains the
+  // current tick started, on every clock (a manual test clock would otherwise fire it first).
+  private queueArm(): void {
+    if (this.armQueued) return;
+    this.armQueued = true;
+    queueMicrotask(() => {
+      this.armQueued = false;
+      this.arm();
+    });
   }
 
   private arm(): void {
@@ -90,7 +102,7 @@ export class TimerWheel {
         }
       }
     }
-    this.arm();
+    this.queueArm();
   }
 
   private push(v: number): void {

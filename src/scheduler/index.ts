@@ -1,10 +1,13 @@
-// The scheduler's public face. Wire it next to the controller manager:
-//   const scheduler = new Scheduler({ client, informers, clock, recorder });  // recorder for `default-scheduler`
-//   await scheduler.start();   // registers informer handlers, starts and syncs the pod/node informers
+// The scheduler's public face. Either let the controller manager host it (it then schedules only while the
+// manager leads):
+//   await manager.add(schedulerController());
+// or run it on its own next to the informers:
+//   const scheduler = await startScheduler({ client, informers, clock, recorder });  // recorder for `default-scheduler`
 //   ...
 //   await scheduler.stop();
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 
+export { schedulerController, SCHEDULING_QUEUE_KEY, type SchedulerControllerOptions } from './controller.js';
 export { DEFAULT_SCHEDULER_NAME, Scheduler, type SchedulerOptions } from './scheduler.js';
 export type { QueueOptions } from './queue.js';
 

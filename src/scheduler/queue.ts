@@ -40,6 +40,8 @@ export class SchedulingQueue {
   private readonly byKey = new Map<string, QueuedPod>();
   private seq = 0;
   private waiter?: () => void;
+  /** Told whenever a pod becomes ready, so a host (the controller manager) can schedule a run. */
+  onWork?: () => void;
   private backoffTimer?: { at: number; timer: Timer };
   private poolTimer?: { at: number; timer: Timer };
   private closed = false;
@@ -232,6 +234,7 @@ export class SchedulingQueue {
     const w = this.waiter;
     this.waiter = undefined;
     w?.();
+    if (!this.closed) this.onWork?.();
   }
 
   // One timer for the earliest backoff expiry; re-armed only when something earlier arrives.

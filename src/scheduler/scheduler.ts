@@ -60,7 +60,7 @@ export class Scheduler {
   private running = false;
   private stopped = false;
   private loop?: Promise<void>;
-  private handlersAdded = false;
+  private attached = false;
 
   constructor(private readonly opts: SchedulerOptions) {
     this.name = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
@@ -70,24 +70,32 @@ export class Scheduler {
     this.nodes = opts.informers.informer(nodeDescriptor);
   }
 
-  /** Hooks into the informers, waits for them to sync, then schedules until stopped. */
+  /**
+   * Registers the informer handlers that keep the cache and the queue current; `onWork` hears whenever pods
+   * become ready. Call before the informers start so no event is missed. Hosts that drive the scheduling
+   * themselves (the controller manager, through `runBatch`) stop here; `start` does the rest on its own.
+   */
+  attach(onWork?: () => void): void {
+    if (this.attached) return;
+    this.attached = true;
+    if (onWork) this.queue.onWork = onWork;
+    this.nodes.addHandler({
+      add: (n) => this.onNode(n),
+      update: (_o, n) => this.onNode(n),
+      delete: (n) => !this.stopped && this.cache.deleteNode(n.metadata.name ?? ''),
+    });
+    this.pods.addHandler({
+      add: (p) => this.onPod(p),
+      update: (_o, p) => this.onPod(p),
+      delete: (p) => this.onPodGone(p),
+    });
+  }
+
+  /** Runs on its own: attaches, starts and syncs the pod and node informers, then schedules until stopped. */
   async start(): Promise<void> {
-    if (this.running) return;
+    if (this.running || this.stopped) return;
     this.running = true;
-    this.stopped = false;
-    if (!this.handlersAdded) {
-      this.handlersAdded = true;
-      this.nodes.addHandler({
-        add: (n) => this.onNode(n),
-        update: (_o, n) => this.onNode(n),
-        delete: (n) => !this.stopped && this.cache.deleteNode(n.metadata.name ?? ''),
-      });
-      this.pods.addHandler({
-        add: (p) => this.onPod(p),
-        update: (_o, p) => this.onPod(p),
-        delete: (p) => this.onPodGone(p),
-      });
-    }
+    this.attach();
     this.nodes.start();
     this.pods.start();
     await Promise.all([this.nodes.waitForSync(), this.pods.waitForSync()]);
@@ -158,26 +166,35 @@ export class Scheduler {
   }
 
   private async run(): Promise<void> {
-    const batch = this.opts.batchSize ?? 256;
-    const maxBindings = this.opts.maxInFlightBindings ?? 4096;
-    let sinceYield = 0;
     while (this.running) {
-      if (this.binding.size >= maxBindings) {
-        await Promise.race(this.binding.values());
-        continue;
-      }
-      const qp = this.queue.pop();
-      if (!qp) {
-        sinceYield = 0;
-        await this.queue.waitForWork();
-        continue;
-      }
-      this.attempt(qp);
-      if (++sinceYield >= batch) {
-        sinceYield = 0;
-        await yieldToEventLoop();
-      }
+      if (await this.runBatch()) await yieldToEventLoop();
+      else await this.queue.waitForWork();
     }
+  }
+
+  /**
+   * Takes up to `max` ready pods through a scheduling cycle each; resolves true when more are ready. Bindings
+   * continue in the background, up to a bound on how many are in flight.
+   */
+  async runBatch(max = this.opts.batchSize ?? 256): Promise<boolean> {
+    const maxBindings = this.opts.maxInFlightBindings ?? 4096;
+    for (let i = 0; i < max && !this.stopped; i++) {
+      while (this.binding.size >= maxBindings) await Promise.race(this.binding.values());
+      const qp = this.queue.pop();
+      if (!qp) return false;
+      this.attempt(qp);
+    }
+    return !this.stopped && this.queue.stats().active > 0;
+  }
+
+  /** Level-triggered check of one pod against the informer: queue it if it waits for us, drop it if not. */
+  syncPod(key: string): void {
+    const pod = this.pods.getByKey(key);
+    if (!pod) {
+      this.queue.delete(key);
+      return;
+    }
+    if (!(pod.spec as any)?.nodeName) this.onPod(pod);
   }
 
   private info(pod: KubeObject): PodInfo {

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { KubeObject } from '../types.js';
 import { cronScheduleError } from './cron-schedule.js';
 import { cronJobDescriptor as d } from './cronjob.js';
-import { created, createErrors, row, TEST_NOW } from './kind-test-util.js';
+import { created, createErrors, manifestWithSpec, row, TEST_NOW } from './kind-test-util.js';
 
 // The tutorial's cronjob.yaml.
 const HELLO = `
@@ -27,11 +27,7 @@ spec:
           restartPolicy: OnFailure
 `;
 
-function withSpec(patch: Record<string, unknown>): KubeObject {
-  const cj = created(d, HELLO);
-  Object.assign(cj.spec as object, patch);
-  return cj;
-}
+const withSpec = (patch: Record<string, unknown>): KubeObject => manifestWithSpec(created(d, HELLO), patch);
 
 describe('CronJob defaults', () => {
   it('stores cronjob.yaml the way kube-apiserver does', () => {

@@ -1,5 +1,5 @@
 // Pieces most descriptors repeat verbatim: the verb list, the status and scale subresources, and the wide
-// columns of kinds that run pods from a template.
+// columns kubectl shows for kinds that select pods or run them from a template.
 import type { ColumnDefinition, SubresourceDescriptor } from '../descriptor.js';
 import { col, containerImages, containerNames } from '../printing.js';
 

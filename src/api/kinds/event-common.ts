@@ -27,7 +27,7 @@ export function str(v: unknown): string {
   return typeof v === 'string' ? v : '';
 }
 
-export function involvedOf(ev: KubeObject, f: EventFields): Obj {
+function involvedOf(ev: KubeObject, f: EventFields): Obj {
   const v = (ev as Obj)[f.involvedObject];
   return isObj(v) ? v : {};
 }

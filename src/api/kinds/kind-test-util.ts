@@ -38,15 +38,17 @@ export function updated(d: ResourceDescriptor, old: KubeObject, mutate: (o: Kube
   return obj;
 }
 
+function kubectlLines(errs: FieldError[]): string[] {
+  return errs.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message));
+}
+
 /** `field: message` lines, as kubectl prints the causes of a 422. */
 export function createErrors(d: ResourceDescriptor, obj: KubeObject): string[] {
-  return (d.validate?.(obj) ?? []).map((e) => (e.field ? `${e.field}: ${e.message}` : e.message));
+  return kubectlLines(d.validate?.(obj) ?? []);
 }
 
 export function updateErrors(d: ResourceDescriptor, obj: KubeObject, old: KubeObject): string[] {
-  const errs = [...(d.validate?.(obj) ?? []), ...(d.validateUpdate?.(obj, old) ?? [])];
-  const lines = errs.map((e) => (e.field ? `${e.field}: ${e.message}` : e.message));
-  return [...new Set(lines)];
+  return [...new Set(kubectlLines([...(d.validate?.(obj) ?? []), ...(d.validateUpdate?.(obj, old) ?? [])]))];
 }
 
 /** `field: message` for every cause, the field shown even when empty. */

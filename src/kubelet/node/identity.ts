@@ -44,35 +44,53 @@ export function machineIdentity(random: Random): MachineIdentity {
   return { machineID: random.hex(32), systemUUID: random.uuid(), bootID: random.uuid() };
 }
 
-/** Pod addresses of one node: handed out in turn through the /24 (as host-local IPAM does), .1 is the bridge. */
+function ipToInt(ip: string): number | undefined {
+  const parts = ip.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
+  return (((parts[0] as number) << 24) | ((parts[1] as number) << 16) | ((parts[2] as number) << 8) | (parts[3] as number)) >>> 0;
+}
+
+function intToIP(n: number): string {
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+}
+
+/** Pod addresses of one node: handed out in turn through the range (as host-local IPAM does); the first
+ * address is the bridge's, and a range wider than a /24 is used as one /24. */
 export class PodIPAllocator {
   private readonly used = new Set<number>();
-  private next = 2;
-  private readonly prefix: string;
+  private readonly first: number;
+  private readonly last: number;
+  private next: number;
 
   constructor(cidr: string) {
-    this.prefix = cidr.replace(/\.0\/24$/, '.');
+    const [base, bits] = cidr.split('/');
+    const start = ipToInt(base ?? '') ?? ipToInt('10.244.0.0') as number;
+    const size = Math.min(256, 2 ** (32 - Math.min(30, Math.max(0, Number(bits) || 24))));
+    this.first = start + 2;
+    this.last = start + size - 2;
+    this.next = this.first;
   }
 
   allocate(): string | undefined {
-    for (let tries = 0; tries < 253; tries++) {
+    const count = this.last - this.first + 1;
+    for (let tries = 0; tries < count; tries++) {
       const host = this.next;
-      this.next = this.next >= 254 ? 2 : this.next + 1;
+      this.next = this.next >= this.last ? this.first : this.next + 1;
       if (!this.used.has(host)) {
         this.used.add(host);
-        return `${this.prefix}${host}`;
+        return intToIP(host);
       }
     }
     return undefined;
   }
 
   reserve(ip: string): void {
-    if (!ip.startsWith(this.prefix)) return;
-    this.used.add(Number(ip.slice(this.prefix.length)));
+    const n = ipToInt(ip);
+    if (n !== undefined) this.used.add(n);
   }
 
   release(ip: string): void {
-    if (!ip.startsWith(this.prefix)) return;
-    this.used.delete(Number(ip.slice(this.prefix.length)));
+    const n = ipToInt(ip);
+    if (n !== undefined) this.used.delete(n);
   }
 }

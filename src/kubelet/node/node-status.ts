@@ -53,6 +53,9 @@ const HEALTHY: Array<{ type: string; status: 'True' | 'False'; reason: string; m
   { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', event: 'NodeReady' },
 ];
 
+/** The node events a kubelet records when its conditions first appear healthy. */
+export const CONDITION_EVENTS = HEALTHY.map((h) => h.event);
+
 export interface NodeStatusInput {
   name: string;
   internalIP: string;

@@ -2,7 +2,7 @@
 // (main ones sorted by name, init ones in spec order), the phase, the kubelet's conditions, IPs and times.
 import type { ContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
 import { podQOSClass } from '../../api/kinds/pod-qos.js';
-import { rfc3339 } from '../../clock/clock.js';
+import { metaTime as rfc3339 } from '../go-format.js';
 import { podConditions } from './conditions.js';
 import type { ContainerState, Instance } from './container-state.js';
 import { isTerminalPhase, podPhase, type PodPhase } from './phase.js';

@@ -9,9 +9,9 @@ import { podDescriptor } from '../../api/kinds/pod.js';
 import type { KubeObject } from '../../api/types.js';
 import type { Client } from '../../client/client.js';
 import type { EventRecorder, EventType } from '../../client/events.js';
-import { type Clock, rfc3339 } from '../../clock/clock.js';
+import type { Clock } from '../../clock/clock.js';
 import { Backoff } from '../backoff.js';
-import { goDuration } from '../go-format.js';
+import { goDuration, metaTime } from '../go-format.js';
 import type { ImageInfo } from '../images/catalog.js';
 import type { NodeImageStore } from '../images/image-store.js';
 import type { Random } from '../random.js';
@@ -88,7 +88,10 @@ export class PodWorker {
   private hold = false;
   private rejected?: { reason: string; message: string };
   private lastStatus?: PodStatus;
-  private statusJSON = '';
+  /** Bumped by every change of runtime state that can show in the status; publishing records the version. */
+  private version = 0;
+  private publishedVersion = -1;
+  private readonly restartPending = (c: ContainerState) => this.shouldRestart(c);
   private lastWrittenRV = 0;
   private readonly writer: PodStatusWriter;
   private nextSync?: WheelHandle;
@@ -113,7 +116,9 @@ export class PodWorker {
     this.writer = new PodStatusWriter({
       client: ctx.client,
       pod: () => this.pod,
-      generate: () => this.regenerate(),
+      latest: () => this.currentStatus(true),
+      defer: (fn) => ctx.wheel.after(0, fn),
+      regenerate: () => this.regenerate(),
       seen: (p) => this.seen(p),
       gone: () => this.removed(),
       log: (m, e) => ctx.log(m, e),
@@ -154,6 +159,7 @@ export class PodWorker {
   reject(reason: string, message: string): void {
     this.rejected = { reason, message: `Pod was rejected: ${message}` };
     this.stage = 'finished';
+    this.touch();
     this.event('Warning', reason, message);
     this.publish();
   }
@@ -166,7 +172,13 @@ export class PodWorker {
       return;
     }
     // Someone else rewrote fields the kubelet owns: put ours back, as the status manager's reconcile does.
-    if (this.stage === 'active' && this.lastStatus && rvNumber(pod) > this.lastWrittenRV && kubeletView(pod.status) !== kubeletView(this.lastStatus)) {
+    if (
+      this.stage === 'active' &&
+      this.lastStatus &&
+      !this.writer.busy &&
+      rvNumber(pod) > this.lastWrittenRV &&
+      kubeletView(pod.status) !== kubeletView(this.lastStatus)
+    ) {
       this.publish(true);
     }
   }
@@ -207,6 +219,7 @@ export class PodWorker {
   private releaseSandbox(): void {
     if (this.podIP && !this.pod.spec?.hostNetwork) this.ctx.releaseIP(this.podIP);
     this.sandbox = false;
+    this.touch();
   }
 
   // ---- status ----
@@ -222,7 +235,7 @@ export class PodWorker {
       ...(this.podIP ? { podIP: this.podIP } : {}),
       terminating,
       holdTerminalPhase: this.hold,
-      restartPending: (c) => this.shouldRestart(c),
+      restartPending: this.restartPending,
       ...(this.lastStatus ? { previous: this.lastStatus } : {}),
       now: this.ctx.clock.now(),
     });
@@ -235,7 +248,7 @@ export class PodWorker {
     if (others.length) status.conditions = others;
     status.message = this.rejected?.message;
     status.reason = this.rejected?.reason;
-    status.startTime = this.lastStatus?.startTime ?? api.startTime ?? rfc3339(this.ctx.clock.now());
+    status.startTime = this.lastStatus?.startTime ?? api.startTime ?? metaTime(this.ctx.clock.now());
     status.qosClass = api.qosClass;
     if (!status.qosClass) delete status.qosClass;
     return status as PodStatus;
@@ -244,19 +257,37 @@ export class PodWorker {
   private regenerate(): PodStatus {
     const s = this.generate();
     this.lastStatus = s;
-    this.statusJSON = JSON.stringify(s);
     return s;
   }
 
-  /** Writes the current status if it differs from the last one written (or always, when forced). */
-  private publish(force = false): void {
-    if (this.stage === 'gone') return;
+  private touch(): void {
+    this.version++;
+  }
+
+  /** The status as of now, reusing the last one when nothing changed since; `record` makes it the published one. */
+  private currentStatus(record = false): PodStatus {
+    if (this.lastStatus && this.version === this.publishedVersion) return this.lastStatus;
     const s = this.generate();
-    const json = JSON.stringify(s);
-    if (!force && json === this.statusJSON) return;
-    this.lastStatus = s;
-    this.statusJSON = json;
+    if (record) {
+      this.lastStatus = s;
+      this.publishedVersion = this.version;
+    }
+    return s;
+  }
+
+  /** Writes the status when something changed since the last write (or always, when forced). */
+  private publish(force = false, status?: PodStatus): void {
+    if (this.stage === 'gone') return;
+    if (!force && this.version === this.publishedVersion) return;
+    this.lastStatus = status ?? this.generate();
+    this.publishedVersion = this.version;
     this.writer.request();
+  }
+
+  private setWaiting(c: ContainerState, reason: string, message: string): void {
+    if (c.waiting?.reason === reason && c.waiting.message === message) return;
+    c.waiting = { reason, message };
+    this.touch();
   }
 
   private seen(pod: Pod): void {
@@ -331,17 +362,18 @@ export class PodWorker {
   }
 
   private async syncPod(epoch: number): Promise<void> {
-    const status = this.generate();
+    const status = this.currentStatus();
     if (isTerminalPhase(status.phase) || this.mainDone()) {
       this.beginStop(false);
       return;
     }
-    this.publish();
+    this.publish(false, status);
 
     if (!this.sandbox) {
       if (!(await this.wait(draw(this.ctx.random, this.ctx.timing.sandbox), epoch))) return;
       this.sandbox = true;
       this.podIP = this.pod.spec?.hostNetwork ? this.ctx.hostIP() : this.ctx.allocateIP();
+      this.touch();
     }
     for (const c of this.plan()) {
       const started = await this.startContainer(c, epoch);
@@ -388,10 +420,7 @@ export class PodWorker {
     const now = this.ctx.clock.now();
     if (this.restartBackoff.inBackOffSince(c.name, finished, now)) {
       this.event('Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${this.podText()}`, c);
-      c.waiting = {
-        reason: 'CrashLoopBackOff',
-        message: `back-off ${goDuration(this.restartBackoff.get(c.name))} restarting failed container=${c.name} pod=${this.podText()}`,
-      };
+      this.setWaiting(c, 'CrashLoopBackOff', `back-off ${goDuration(this.restartBackoff.get(c.name))} restarting failed container=${c.name} pod=${this.podText()}`);
       return false;
     }
     this.restartBackoff.next(c.name, finished, now);
@@ -411,7 +440,7 @@ export class PodWorker {
     if (this.epoch !== epoch) return undefined;
     if (!outcome.ok) {
       if ('aborted' in outcome) return undefined;
-      c.waiting = { reason: outcome.reason, message: outcome.message };
+      this.setWaiting(c, outcome.reason, outcome.message);
       this.event('Warning', 'Failed', `Error: ${outcome.reason}`, c);
       return false;
     }
@@ -427,6 +456,7 @@ export class PodWorker {
     };
     c.current = inst;
     delete c.waiting;
+    this.touch();
     this.event('Normal', 'Created', `Created container: ${c.name}`, c);
     this.event('Normal', 'Started', `Started container ${c.name}`, c);
     this.launch(c, inst);
@@ -460,6 +490,7 @@ export class PodWorker {
     if (e.message) inst.termination.message = e.message;
     for (const t of inst.timers) t.cancel();
     inst.timers.clear();
+    this.touch();
   }
 
   private onExit(c: ContainerState, inst: Instance, e: ProcessExit): void {
@@ -473,7 +504,7 @@ export class PodWorker {
   private afterSync(): void {
     if (this.stage !== 'active') return;
     const now = this.ctx.clock.now();
-    if (JSON.stringify(this.generate()) !== this.statusJSON) {
+    if (this.version !== this.publishedVersion) {
       this.requestSync(draw(this.ctx.random, this.ctx.timing.relist));
       return;
     }
@@ -518,6 +549,7 @@ export class PodWorker {
     if (deleting) this.graceSeen = grace;
     const deadline = this.ctx.clock.now() + grace;
     this.stage = 'stopping';
+    this.touch();
     this.epoch++;
     this.nextSync?.cancel();
     this.nextSync = undefined;
@@ -567,6 +599,7 @@ export class PodWorker {
     const cleanup = draw(this.ctx.random, this.ctx.timing.cleanup);
     if (relist + cleanup > 0) {
       this.hold = true;
+      this.touch();
       if (!(await this.wait(relist, epoch))) return;
       this.publish();
       if (!(await this.wait(cleanup, epoch))) return;
@@ -574,6 +607,7 @@ export class PodWorker {
     }
     this.releaseSandbox();
     this.stage = 'finished';
+    this.touch();
     this.publish();
     this.release();
     if (this.deleting) await this.deleteFromApi();

@@ -1,6 +1,7 @@
-// Writes one pod's status through the status subresource, one request at a time. A newer status replaces a
-// queued one (only the latest matters); a write that lost a race (409) re-reads the pod and regenerates the
-// status against it, so conditions others wrote meanwhile are kept.
+// Writes one pod's status through the status subresource, one request at a time, like the kubelet's status
+// manager: a request is served on the next tick with the pod's latest status, so changes made within one tick
+// (everything, with the instant profile) become a single write; a write that lost a race (409) re-reads the
+// pod and regenerates the status against it, so conditions others wrote meanwhile are kept.
 import type { Pod, PodStatus } from 'kubernetes-types/core/v1.js';
 import { podDescriptor } from '../../api/kinds/pod.js';
 import type { KubeObject } from '../../api/types.js';
@@ -10,8 +11,12 @@ export interface StatusWriterHost {
   client: Client;
   /** The freshest pod object known (its resourceVersion is the write's precondition). */
   pod(): Pod;
-  /** Builds the status to send now. */
-  generate(): PodStatus;
+  /** The pod's status as of now (what to send). */
+  latest(): PodStatus;
+  /** Runs `fn` on the next tick. */
+  defer(fn: () => void): void;
+  /** Builds the status again against the freshest pod (after a conflict). */
+  regenerate(): PodStatus;
   /** A write went through (or a fresh read came back). */
   seen(pod: Pod): void;
   /** The pod no longer exists, or was replaced by another with the same name. */
@@ -30,6 +35,7 @@ export function errorCode(err: unknown): number | undefined {
 export class PodStatusWriter {
   private pending = false;
   private running = false;
+  private scheduled = false;
   private idle: Array<() => void> = [];
   private stopped = false;
 
@@ -39,12 +45,22 @@ export class PodStatusWriter {
   request(): void {
     if (this.stopped) return;
     this.pending = true;
-    if (!this.running) void this.run();
+    if (this.running || this.scheduled) return;
+    this.scheduled = true;
+    this.host.defer(() => {
+      this.scheduled = false;
+      if (!this.running) void this.run();
+    });
+  }
+
+  /** A write is queued or in flight. */
+  get busy(): boolean {
+    return this.running || this.pending || this.scheduled;
   }
 
   /** Resolves once nothing is queued or in flight. */
   flushed(): Promise<void> {
-    if (!this.running && !this.pending) return Promise.resolve();
+    if (!this.busy) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
@@ -76,7 +92,7 @@ export class PodStatusWriter {
         apiVersion: 'v1',
         kind: 'Pod',
         metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion },
-        status: this.host.generate(),
+        status: attempt === 0 ? this.host.latest() : this.host.regenerate(),
       } as unknown as KubeObject;
       try {
         const written = await client.update(podDescriptor, m.namespace, body, { subresource: 'status' });
