@@ -3,23 +3,33 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { nodeDescriptor } from '../api/kinds/node.js';
 import { podDescriptor } from '../api/kinds/pod.js';
+import { ControllerManager } from '../controllers/runtime/manager.js';
 import { Algorithm } from './algorithm.js';
 import { SchedulerCache } from './cache.js';
+import { schedulerController } from './controller.js';
 import { compilePod } from './podinfo.js';
 import { seededRandom } from './score.js';
 import { node, pod, stack } from './test-util.js';
 
 const PODS = 10_000;
 
-async function run(nodeCount: number, podsPerNode: string): Promise<void> {
+async function run(nodeCount: number, podsPerNode: string, hosted = false): Promise<void> {
   const s = stack();
   for (let i = 0; i < nodeCount; i++) await s.client.create(nodeDescriptor, undefined, node(`node-${String(i).padStart(3, '0')}`, { cpu: '64', memory: '256Gi', pods: podsPerNode }));
   for (let i = 0; i < PODS; i++) await s.client.create(podDescriptor, 'default', pod(`web-${i}`, { cpu: '10m', memory: '16Mi', replicaSet: 'web' }));
   const t0 = performance.now();
-  await s.scheduler.start();
-  await s.scheduler.idle();
+  let scheduler = s.scheduler;
+  const manager = new ControllerManager({ client: s.client, informers: s.informers, clock: s.clock, recorderFor: () => s.recorder });
+  if (hosted) {
+    await manager.add(schedulerController({ created: (x) => (scheduler = x) }));
+    await manager.start();
+  } else {
+    await scheduler.start();
+  }
+  await scheduler.idle();
   const ms = performance.now() - t0;
-  await s.scheduler.stop();
+  if (hosted) await manager.stop();
+  else await scheduler.stop();
   s.informers.stop();
   const pods = await s.client.list(podDescriptor, 'default');
   const perNode = new Map<string, number>();
@@ -30,7 +40,7 @@ async function run(nodeCount: number, podsPerNode: string): Promise<void> {
   }
   const counts = [...perNode.values()];
   console.log(
-    `# scheduler: ${PODS} pods over ${nodeCount} nodes in ${ms.toFixed(0)} ms (${Math.round((PODS / ms) * 1000)} pods/s, ` +
+    `# scheduler${hosted ? ' (in the controller manager)' : ''}: ${PODS} pods over ${nodeCount} nodes in ${ms.toFixed(0)} ms (${Math.round((PODS / ms) * 1000)} pods/s, ` +
       `informer sync + decisions + bindings); pods per node ${Math.min(...counts)}..${Math.max(...counts)}`,
   );
 }
@@ -42,6 +52,10 @@ describe('scale', () => {
 
   it('schedules 10,000 pods over 3 nodes', async () => {
     await run(3, '4000');
+  });
+
+  it('schedules 10,000 pods over 100 nodes from the controller manager', async () => {
+    await run(100, '110', true);
   });
 
   it('decides 10,000 pods over 100 nodes without the API', () => {

@@ -1,7 +1,9 @@
-// The scheduler: its own loop over the shared pod and node informers rather than a ControllerDefinition,
-// because kube's scheduling queue (priority order, backoff, unschedulable pool moved by cluster events) is not
-// a FIFO work queue of keys. Each decision is synchronous against the incremental cache; the binding and the
-// status/event writes run in the background while the loop goes on, as kube's binding cycle does.
+// The scheduler core: informer handlers keep an incremental cache and kube's scheduling queue current, and
+// scheduling cycles take ready pods from that queue. kube's queue (priority order, backoff, an unschedulable
+// pool that cluster events empty) is not a FIFO of keys, so the cycles are driven either by this class's own
+// loop (`start`) or by the controller manager through one reserved key (controller.ts). Each decision is
+// synchronous against the cache; the binding and the status/event writes run in the background while the
+// next decisions are taken, as kube's binding cycle does.
 import { podDescriptor } from '../api/kinds/pod.js';
 import { nodeDescriptor } from '../api/kinds/node.js';
 import type { KubeObject } from '../api/types.js';
@@ -204,7 +206,7 @@ export class Scheduler {
   }
 
   /** One scheduling cycle for a popped pod. */
-  attempt(qp: QueuedPod): void {
+  private attempt(qp: QueuedPod): void {
     const pod = this.pods.getByKey(qp.key) ?? qp.pod;
     if ((pod.spec as any)?.nodeName || !this.responsible(pod) || !this.pods.getByKey(qp.key)) return;
     qp.pod = pod;

@@ -166,11 +166,13 @@ export class PodWorker {
 
   update(pod: Pod): void {
     if (pod.metadata?.uid !== this.uid || this.stage === 'gone') return;
-    if (rvNumber(pod) >= rvNumber(this.pod)) this.pod = pod;
+    if (rvNumber(pod) < rvNumber(this.pod)) return;
+    this.pod = pod;
     if (pod.metadata?.deletionTimestamp) {
       this.beginStop(true);
       return;
     }
+    this.refreshSpecs(pod);
     // Someone else rewrote fields the kubelet owns: put ours back, as the status manager's reconcile does.
     if (
       this.stage === 'active' &&
@@ -181,6 +183,32 @@ export class PodWorker {
     ) {
       this.publish(true);
     }
+  }
+
+  /** A container's image can be changed on a live pod: a running one is restarted with it, a waiting one just
+   * uses it on the next attempt. */
+  private refreshSpecs(pod: Pod): void {
+    const specs = new Map<string, Container>();
+    for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) specs.set(c.name, c);
+    let changed = false;
+    for (const c of this.containers) {
+      const next = specs.get(c.name);
+      if (!next) continue;
+      const imageChanged = next.image !== c.spec.image;
+      c.spec = next;
+      if (!imageChanged || this.stage !== 'active') continue;
+      changed = true;
+      if (isRunning(c)) {
+        const inst = c.current as Instance;
+        this.event('Normal', 'Killing', `Container ${c.name} definition changed, will be restarted`, c);
+        inst.stopping = true;
+        inst.process?.terminate();
+      } else if (c.waiting) {
+        delete c.waiting;
+        this.touch();
+      }
+    }
+    if (changed) this.requestSync(0);
   }
 
   /** The pod is gone from the API (or replaced): stop everything without further writes. */
