@@ -1,10 +1,9 @@
 // `kubeloop up`: start the API server (and, in later issues, the controllers and simulated nodes).
 import os from 'node:os';
 import path from 'node:path';
-import { Registry } from '../api/registry.js';
-import { allKinds } from '../api/kinds/index.js';
-import { ApiServer } from '../apiserver/server.js';
 import { createAuthenticator } from '../apiserver/authn.js';
+import type { TlsConfig } from '../apiserver/server.js';
+import { Cluster } from '../cluster/cluster.js';
 import { type Clock, RealClock, ScaledClock } from '../clock/clock.js';
 import { MemoryStore } from '../store/memory.js';
 import { kubeconfigFor, insecureKubeconfigFor, kubeconfigPathForMerge, mergeIntoKubeconfig, writeStandaloneKubeconfig } from './kubeconfig.js';
@@ -38,25 +37,30 @@ export async function runUp(opts: UpOptions): Promise<void> {
   const dataDir = opts.dataDir ?? path.join(os.homedir(), '.kubeloop');
   const clock: Clock = opts.timeScale && opts.timeScale !== 1 ? new ScaledClock(opts.timeScale) : new RealClock();
   const store = new MemoryStore({ historyEvents: opts.watchHistory });
-  const registry = new Registry([...allKinds]);
 
-  let server: ApiServer;
+  let tls: TlsConfig | undefined;
   let kubeconfig;
-  if (opts.insecureHttp) {
-    server = new ApiServer({ store, registry, clock });
-  } else {
+  if (!opts.insecureHttp) {
     const pki = await ensurePki(opts.inMemory ? undefined : path.join(dataDir, 'pki'), { hosts: [opts.address] });
-    server = new ApiServer({
-      store,
-      registry,
-      clock,
-      tls: { caCert: pki.caCert, serverCert: pki.serverCert, serverKey: pki.serverKey, authenticate: createAuthenticator(pki) },
-    });
+    tls = { caCert: pki.caCert, serverCert: pki.serverCert, serverKey: pki.serverKey, authenticate: createAuthenticator(pki) };
     kubeconfig = (url: string) => kubeconfigFor({ server: url, pki });
   }
+  const verbose = !!process.env.KUBELOOP_DEBUG;
+  const server = new Cluster({
+    store,
+    clock,
+    ...(tls ? { tls } : {}),
+    nodes: opts.nodes,
+    timing: opts.timing,
+    seed: opts.seed,
+    strictImages: !!opts.strictImages,
+    log: (component, message) => {
+      if (verbose) process.stderr.write(`${component}: ${message}\n`);
+    },
+  });
   let bound: { url: string; port: number };
   try {
-    bound = await server.listen(opts.port, opts.address);
+    bound = await server.start(opts.port, opts.address);
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const why = e.code === 'EADDRINUSE' ? `port ${opts.port} on ${opts.address} is already in use (try --port 0)` : e.message;
@@ -81,7 +85,7 @@ export async function runUp(opts: UpOptions): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`kubeloop: ${signal} received, stopping\n`);
-    await server.close();
+    await server.stop();
     await store.close();
     process.exit(0);
   };

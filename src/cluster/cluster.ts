@@ -90,7 +90,8 @@ export class Cluster {
       timing: this.opts.timing,
       seed: this.opts.seed,
       strictImages: !!this.opts.strictImages,
-      recorderFor: (node: string) => this.recorder('kubelet', node),
+      eventRecorder: (node: string) => this.recorder('kubelet', node),
+      log: (m: string) => this.opts.log?.('kubelet', m),
     });
 
     this.elector = new LeaderElector({
