@@ -18,7 +18,10 @@ test('a missing tag fails with ErrImagePull, then ImagePullBackOff with 10 s dou
     const statuses = c.history('bad-image').map((s) => s.status);
     assert.equal(statuses[0], 'Pending');
     const transitions = statuses.slice(1).filter((s, i, all) => s !== all[i - 1]);
-    assert.deepEqual(transitions.slice(0, 4), ['ErrImagePull', 'ImagePullBackOff', 'ErrImagePull', 'ImagePullBackOff']);
+    assert.deepEqual(transitions, Array.from({ length: 8 }, () => ['ErrImagePull', 'ImagePullBackOff']).flat());
+    // ErrImagePull shows at the moment of each failed attempt, ImagePullBackOff for the rest of the window.
+    const errAt = c.history('bad-image').filter((s) => s.status === 'ErrImagePull').map((s) => (s.at - c.start) / 1000);
+    assert.deepEqual(errAt, [0, 10, 30, 70, 150, 310, 610, 910]);
     assert.ok(c.history('bad-image').every((s) => s.phase === 'Pending' && s.restarts === 0 && s.ready === '0/1'));
 
     const pod = await c.pod('bad-image');
@@ -44,6 +47,26 @@ test('a missing tag fails with ErrImagePull, then ImagePullBackOff with 10 s dou
       'Normal BackOff: Back-off pulling image "nginx:1.9.21"',
       'Warning Failed: Error: ImagePullBackOff',
     ]);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('with realistic timing ErrImagePull and ImagePullBackOff alternate as on a real node', async () => {
+  const c = await startTestCluster({ timing: 'realistic', seed: 5 });
+  try {
+    await c.createPod({ containers: [{ name: 'web', image: 'nginx:1.9.21' }] }, 'bad-image');
+    await c.advance(100_000);
+    const seen = c.history('bad-image').map((s) => s.status);
+    assert.deepEqual(seen, ['Pending', 'ContainerCreating', ...Array.from({ length: 4 }, () => ['ErrImagePull', 'ImagePullBackOff']).flat()]);
+    const pulls = c.eventsFor('bad-image').filter((e) => e.reason === 'Pulling').map((e) => e.at - c.start);
+    // Retries come when each window (10, 20, 40 s after the failure) has passed, plus a little sync latency.
+    const failures = c.eventsFor('bad-image').filter((e) => e.message.startsWith('Failed to pull')).map((e) => e.at - c.start);
+    for (let i = 1; i < pulls.length; i++) {
+      const gap = (pulls[i] as number) - (failures[i - 1] as number);
+      const window = 10_000 * 2 ** (i - 1);
+      assert.ok(gap >= window && gap <= window + 3000, `retry ${i} after ${gap} ms`);
+    }
   } finally {
     await c.stop();
   }

@@ -6,6 +6,7 @@ import type { Clock, Timer } from '../clock/clock.js';
 interface Task {
   fn: () => void;
   cancelled: boolean;
+  late: boolean;
 }
 
 export interface WheelHandle {
@@ -32,9 +33,15 @@ export class TimerWheel {
     return this.at(this.clock.now() + Math.max(0, delayMs), fn);
   }
 
-  at(time: number, fn: () => void): WheelHandle {
+  /** Like `after`, but when the timer fires it runs after every ordinary task that is due then: the lane for
+   * work that should see the results of everything else due at that moment (status writes). */
+  afterLate(delayMs: number, fn: () => void): WheelHandle {
+    return this.at(this.clock.now() + Math.max(0, delayMs), fn, true);
+  }
+
+  at(time: number, fn: () => void, late = false): WheelHandle {
     const due = Math.ceil(time);
-    const task: Task = { fn, cancelled: false };
+    const task: Task = { fn, cancelled: false, late };
     let bucket = this.buckets.get(due);
     if (!bucket) {
       bucket = [];
@@ -59,9 +66,16 @@ export class TimerWheel {
     this.heap.length = 0;
   }
 
-  // Arming waits for the current microtasks, so work due "on the next tick" runs after the promise chains the
-  // current tick started, on every clock (a manual test clock would otherwise fire it first).
+  // Work due "on the next tick" is armed only once the current microtasks are done, so it runs after the
+  // promise chains the current tick started, on every clock (a manual test clock would otherwise run it first).
+  // Work due later is armed at once.
   private queueArm(): void {
+    const next = this.heap[0];
+    if (next === undefined) return;
+    if (next > this.clock.now()) {
+      this.arm();
+      return;
+    }
     if (this.armQueued) return;
     this.armQueued = true;
     queueMicrotask(() => {
@@ -92,13 +106,15 @@ export class TimerWheel {
       this.buckets.delete(t);
       if (bucket) due.push(bucket);
     }
-    for (const bucket of due) {
-      for (const task of bucket) {
-        if (task.cancelled) continue;
-        try {
-          task.fn();
-        } catch (err) {
-          this.onError(err);
+    for (const late of [false, true]) {
+      for (const bucket of due) {
+        for (const task of bucket) {
+          if (task.cancelled || task.late !== late) continue;
+          try {
+            task.fn();
+          } catch (err) {
+            this.onError(err);
+          }
         }
       }
     }

@@ -116,8 +116,8 @@ export class PodWorker {
     this.writer = new PodStatusWriter({
       client: ctx.client,
       pod: () => this.pod,
-      latest: () => this.currentStatus(true),
-      defer: (fn) => ctx.wheel.after(0, fn),
+      latest: () => this.lastStatus ?? this.regenerate(),
+      defer: (fn) => ctx.wheel.afterLate(0, fn),
       regenerate: () => this.regenerate(),
       seen: (p) => this.seen(p),
       gone: () => this.removed(),
@@ -303,13 +303,21 @@ export class PodWorker {
     return s;
   }
 
-  /** Writes the status when something changed since the last write (or always, when forced). */
-  private publish(force = false, status?: PodStatus): void {
-    if (this.stage === 'gone') return;
-    if (!force && this.version === this.publishedVersion) return;
+  /** Writes the status when something changed since the last write (or always, when forced); true if it did. */
+  private publish(force = false, status?: PodStatus): boolean {
+    if (this.stage === 'gone') return false;
+    if (!force && this.version === this.publishedVersion) return false;
     this.lastStatus = status ?? this.generate();
     this.publishedVersion = this.version;
     this.writer.request();
+    return true;
+  }
+
+  /** A failure the last sync recorded and this one just reported: the kubelet acts on it only at its next
+   * sync, which is what keeps ErrImagePull and a crashed container's Error on screen for a moment. */
+  private freshFailure(c: ContainerState): boolean {
+    if (c.waiting?.reason === 'ErrImagePull') return true;
+    return hasExited(c) && !c.waiting && this.shouldRestart(c);
   }
 
   private setWaiting(c: ContainerState, reason: string, message: string): void {
@@ -395,7 +403,10 @@ export class PodWorker {
       this.beginStop(false);
       return;
     }
-    this.publish(false, status);
+    if (this.publish(false, status) && this.containers.some((c) => this.freshFailure(c))) {
+      this.requestSync(draw(this.ctx.random, this.ctx.timing.relist));
+      return;
+    }
 
     if (!this.sandbox) {
       if (!(await this.wait(draw(this.ctx.random, this.ctx.timing.sandbox), epoch))) return;
