@@ -12,6 +12,7 @@ import { admitPod, type HostPort, type NodeUsage, type PodDemand, podDemand } fr
 import { type MachineIdentity, machineIdentity, nodeInternalIP, nodePodCIDR, PodIPAllocator } from './node/identity.js';
 import { NodeLease } from './node/lease.js';
 import { ALLOCATABLE_AMOUNTS, buildNodeStatus, CONDITION_EVENTS, DEFAULT_ANNOTATIONS, defaultLabels, sameNodeStatus } from './node/node-status.js';
+import type { ConfigLookup } from './pod/config-refs.js';
 import { isTerminalPhase } from './pod/phase.js';
 import { PodWorker, type PodWorkerContext } from './pod/pod-worker.js';
 import { errorCode } from './pod/status-writer.js';
@@ -32,6 +33,7 @@ export interface KubeletOptions {
   catalog: ImageCatalog;
   runtime: ContainerRuntime;
   recorder: EventRecorder;
+  lookupConfig: ConfigLookup;
   /** The simulation created this Node a moment ago with its first status (so no condition flips later). */
   registeredNow?: boolean;
   log(message: string, err?: unknown): void;
@@ -86,6 +88,7 @@ export class SimulatedKubelet {
       reserveIP: (ip) => this.ips.reserve(ip),
       releaseIP: (ip) => this.ips.release(ip),
       describeImage: (spec) => this.describeImage(spec),
+      lookupConfig: opts.lookupConfig,
       released: (w) => this.unaccount(w.uid),
       log: opts.log,
     };

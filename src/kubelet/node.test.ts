@@ -3,8 +3,10 @@ import { test } from 'node:test';
 import type { Node } from 'kubernetes-types/core/v1.js';
 import { leaseDescriptor } from '../api/kinds/lease.js';
 import { nodeDescriptor } from '../api/kinds/node.js';
-import { podStatusText } from '../api/kinds/pod.js';
+import { podDescriptor, podStatusText } from '../api/kinds/pod.js';
+import { InformerFactory } from '../client/informer.js';
 import type { KubeObject } from '../api/types.js';
+import { type NodeSimulation, startNodeSimulation } from './simulation.js';
 import { startTestCluster, type TestCluster } from './test-harness.js';
 
 async function node(c: TestCluster, name: string): Promise<Node | undefined> {
@@ -137,6 +139,36 @@ test('a Node created through the API gets a kubelet; deleting it stops that kube
     await c.advance(30_000);
     assert.equal(((await lease(c, 'worker-a'))?.spec as Record<string, unknown> | undefined)?.renewTime, renewed, 'no more heartbeats');
   } finally {
+    await c.stop();
+  }
+});
+
+test('a new run of the simulation takes over running pods without restarting them', async () => {
+  const c = await startTestCluster({ count: 2 });
+  let again: NodeSimulation | undefined;
+  try {
+    await c.createPod({ containers: [{ name: 'web', image: 'nginx:1.25' }] }, 'web');
+    await c.advance(5000);
+    const before = await c.pod('web');
+    await c.sim.stop();
+    await c.advance(60_000);
+    const eventsBefore = c.events.length;
+    void startNodeSimulation({ client: c.client, informers: new InformerFactory(c.client, c.clock), clock: c.clock, timing: 'instant', count: 2, eventRecorder: () => ({ event() {} }), log: () => {} }).then((s) => (again = s));
+    while (!again) await c.settle();
+    await c.advance(20_000);
+    assert.deepEqual(again.nodes(), ['node-1', 'node-2']);
+    const after = await c.pod('web');
+    assert.equal(after?.metadata?.resourceVersion, before?.metadata?.resourceVersion, 'no status write needed');
+    assert.equal(c.events.length, eventsBefore);
+    // The node is alive again: a fresh heartbeat.
+    const ready = (await node(c, 'node-1'))?.status?.conditions?.find((x) => x.type === 'Ready');
+    assert.equal(ready?.lastHeartbeatTime, '2026-01-01T00:01:05Z');
+    // And it still stops the adopted container when asked.
+    await c.client.delete(podDescriptor, 'default', 'web');
+    await c.advance(1000);
+    assert.equal(await c.pod('web'), undefined);
+  } finally {
+    await again?.stop();
     await c.stop();
   }
 });

@@ -2,8 +2,10 @@
 // the API, whoever created it, gets a simulated kubelet, and deleting the Node stops it. Pods reach their
 // node's kubelet through the shared pod informer (one lookup per event, never a scan of all pods).
 import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import { configMapDescriptor } from '../api/kinds/configmap.js';
 import { nodeDescriptor } from '../api/kinds/node.js';
 import { podDescriptor } from '../api/kinds/pod.js';
+import { secretDescriptor } from '../api/kinds/secret.js';
 import type { KubeObject } from '../api/types.js';
 import type { Client } from '../client/client.js';
 import type { EventRecorder } from '../client/events.js';
@@ -11,6 +13,7 @@ import type { InformerFactory, SharedInformer } from '../client/informer.js';
 import type { Clock } from '../clock/clock.js';
 import { type CatalogFile, ImageCatalog } from './images/catalog.js';
 import { SimulatedKubelet } from './kubelet.js';
+import type { ConfigLookup } from './pod/config-refs.js';
 import { chooseIndex, machineIdentity, nodeInternalIP, nodePodCIDR } from './node/identity.js';
 import { buildNodeStatus, registrationObject } from './node/node-status.js';
 import { Random } from './random.js';
@@ -70,6 +73,8 @@ class Simulation implements NodeSimulation {
   private readonly log: (message: string, err?: unknown) => void;
   private readonly nodesInf: SharedInformer;
   private readonly podsInf: SharedInformer;
+  private readonly configMapsInf: SharedInformer;
+  private readonly secretsInf: SharedInformer;
   private recorderFor: (node: string) => EventRecorder = () => dropEvents;
   private stopped = false;
 
@@ -84,7 +89,12 @@ class Simulation implements NodeSimulation {
     this.seed = opts.seed ?? 1;
     this.nodesInf = opts.informers.informer(nodeDescriptor);
     this.podsInf = opts.informers.informer(podDescriptor);
+    this.configMapsInf = opts.informers.informer(configMapDescriptor);
+    this.secretsInf = opts.informers.informer(secretDescriptor);
   }
+
+  private readonly lookupConfig: ConfigLookup = (kind, namespace, name) =>
+    (kind === 'ConfigMap' ? this.configMapsInf : this.secretsInf).get(namespace, name);
 
   async start(): Promise<void> {
     this.recorderFor = this.opts.eventRecorder ?? (await defaultRecorderFactory(this.opts.client, this.opts.clock));
@@ -102,9 +112,8 @@ class Simulation implements NodeSimulation {
         if (node) this.kubelets.get(node)?.podRemoved(p as unknown as Pod);
       },
     });
-    this.nodesInf.start();
-    this.podsInf.start();
-    await Promise.all([this.nodesInf.waitForSync(), this.podsInf.waitForSync()]);
+    for (const inf of [this.nodesInf, this.podsInf, this.configMapsInf, this.secretsInf]) inf.start();
+    await Promise.all([this.nodesInf, this.podsInf, this.configMapsInf, this.secretsInf].map((i) => i.waitForSync()));
     if (this.nodesInf.size() === 0) await this.registerInitialNodes(this.opts.count ?? 3);
   }
 
@@ -161,6 +170,7 @@ class Simulation implements NodeSimulation {
       catalog: this.catalog,
       runtime: this.opts.runtime ?? defaultRuntime,
       recorder: this.recorderFor(name),
+      lookupConfig: this.lookupConfig,
       registeredNow,
       log: this.log,
     });

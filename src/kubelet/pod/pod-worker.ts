@@ -20,6 +20,7 @@ import type { TimerWheel, WheelHandle } from '../timer-wheel.js';
 import { draw, type TimingProfile } from '../timing.js';
 import { generatePodStatus } from './api-status.js';
 import { KUBELET_CONDITIONS } from './conditions.js';
+import { type ConfigLookup, containerConfigError, volumeMountError } from './config-refs.js';
 import { type ContainerState, hasExited, type Instance, isRunning } from './container-state.js';
 import { isTerminalPhase } from './phase.js';
 import { errorCode, PodStatusWriter } from './status-writer.js';
@@ -39,6 +40,8 @@ export interface PodWorkerContext {
   allocateIP(): string | undefined;
   reserveIP(ip: string): void;
   releaseIP(ip: string): void;
+  /** ConfigMaps and Secrets the pod's volumes and environment refer to. */
+  lookupConfig: ConfigLookup;
   /** Describes an image for a container recovered from an earlier run of the simulation. */
   describeImage(spec: string): ImageInfo | undefined;
   /** The pod stopped counting against the node's resources. */
@@ -82,6 +85,8 @@ export class PodWorker {
   private readonly restartBackoff = new Backoff();
   private readonly pullBackoff = new Backoff();
   private readonly pullErrors = new Map<string, string>();
+  /** The volume manager's retry delay for mounts that fail (doubling from 0.5 s to about 2 minutes). */
+  private mountRetryMs = 500;
   private stage: Stage = 'active';
   private deleting = false;
   private deleteIssued = false;
@@ -409,6 +414,13 @@ export class PodWorker {
     }
 
     if (!this.sandbox) {
+      const mountError = volumeMountError(this.pod, this.ctx.lookupConfig);
+      if (mountError) {
+        this.event('Warning', 'FailedMount', mountError);
+        this.requestSync(this.mountRetryMs);
+        this.mountRetryMs = Math.min(this.mountRetryMs * 2, 122_000);
+        return;
+      }
       if (!(await this.wait(draw(this.ctx.random, this.ctx.timing.sandbox), epoch))) return;
       this.sandbox = true;
       this.podIP = this.pod.spec?.hostNetwork ? this.ctx.hostIP() : this.ctx.allocateIP();
@@ -481,6 +493,12 @@ export class PodWorker {
       if ('aborted' in outcome) return undefined;
       this.setWaiting(c, outcome.reason, outcome.message);
       this.event('Warning', 'Failed', `Error: ${outcome.reason}`, c);
+      return false;
+    }
+    const configError = containerConfigError(this.pod, c.spec, this.ctx.lookupConfig);
+    if (configError) {
+      this.setWaiting(c, 'CreateContainerConfigError', configError);
+      this.event('Warning', 'Failed', `Error: ${configError}`, c);
       return false;
     }
     if (!(await this.wait(draw(this.ctx.random, this.ctx.timing.start), epoch))) return undefined;
