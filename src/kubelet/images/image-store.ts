@@ -33,8 +33,6 @@ export class NodeImageStore {
   private readonly presentAt = new Map<string, number>();
   private readonly infos = new Map<string, ImageInfo>();
   private queueFreeAt = 0;
-  /** Bumped whenever the node's image list changes, so node status knows to re-post. */
-  version = 0;
 
   constructor(
     private readonly catalog: ImageCatalog,
@@ -50,7 +48,6 @@ export class NodeImageStore {
     if (prev !== undefined && prev <= at) return;
     this.presentAt.set(img.fullName, at);
     this.infos.set(img.fullName, img);
-    this.version++;
   }
 
   isPresent(fullName: string): boolean {

@@ -3,7 +3,7 @@
 import type { ContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1.js';
 import { podQOSClass } from '../../api/kinds/pod-qos.js';
 import { metaTime as rfc3339 } from '../go-format.js';
-import { podConditions } from './conditions.js';
+import { KUBELET_CONDITIONS, podConditions } from './conditions.js';
 import type { ContainerState, Instance } from './container-state.js';
 import { isTerminalPhase, podPhase, type PodPhase } from './phase.js';
 
@@ -124,6 +124,9 @@ export function generatePodStatus(input: PodStatusInput): PodStatus {
   } else if (input.holdTerminalPhase && !isTerminalPhase(apiPhase)) {
     phase = (previous?.phase ?? apiPhase ?? 'Pending') as PodPhase;
   }
+  // A pod the kubelet has finished with always ends in a terminal phase, even one that never got past its
+  // init containers.
+  if (input.terminating && !input.holdTerminalPhase && !isTerminalPhase(phase)) phase = 'Failed';
 
   const nowText = rfc3339(input.now);
   const conditions = podConditions({
@@ -151,4 +154,28 @@ export function generatePodStatus(input: PodStatusInput): PodStatus {
   status.containerStatuses = main;
   status.qosClass = apiStatus.qosClass ?? podQOSClass(pod);
   return status as PodStatus;
+}
+
+/** What the kubelet writes for a pod it refused to admit: Failed with the reason, nothing about containers. */
+export function rejectedPodStatus(pod: Pod, rejection: { reason: string; message: string }, previous: PodStatus | undefined, now: number): PodStatus {
+  const api = pod.status ?? {};
+  const status: Record<string, unknown> = { phase: 'Failed' };
+  const others = (api.conditions ?? []).filter((c) => !KUBELET_CONDITIONS.has(c.type));
+  if (others.length) status.conditions = others;
+  status.message = rejection.message;
+  status.reason = rejection.reason;
+  status.startTime = previous?.startTime ?? api.startTime ?? rfc3339(now);
+  if (api.qosClass) status.qosClass = api.qosClass;
+  return status as PodStatus;
+}
+
+/** The parts of a status the kubelet owns, for noticing that someone else changed them. */
+export function kubeletOwnedView(s: PodStatus | undefined): string {
+  return JSON.stringify([
+    s?.phase,
+    s?.podIP,
+    s?.containerStatuses,
+    s?.initContainerStatuses,
+    (s?.conditions ?? []).filter((c) => KUBELET_CONDITIONS.has(c.type)).map((c) => [c.type, c.status, c.reason, c.message]),
+  ]);
 }

@@ -4,25 +4,26 @@
 // started or dead container within about a second), or when a backoff window ends. Deletion stops the
 // containers (SIGTERM, SIGKILL at the grace deadline), writes the terminal status, then deletes the pod with
 // grace 0 and a UID precondition, as the kubelet's status manager does.
-import type { Container, ContainerStatus, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
+import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
 import { podDescriptor } from '../../api/kinds/pod.js';
 import type { KubeObject } from '../../api/types.js';
 import type { Client } from '../../client/client.js';
 import type { EventRecorder, EventType } from '../../client/events.js';
 import type { Clock } from '../../clock/clock.js';
 import { Backoff } from '../backoff.js';
-import { goDuration, metaTime } from '../go-format.js';
+import { goDuration } from '../go-format.js';
 import type { ImageInfo } from '../images/catalog.js';
 import type { NodeImageStore } from '../images/image-store.js';
 import type { Random } from '../random.js';
 import type { ContainerRole, ContainerRuntime, ProcessExit, ProcessHost } from '../runtime/process.js';
 import type { TimerWheel, WheelHandle } from '../timer-wheel.js';
 import { draw, type TimingProfile } from '../timing.js';
-import { generatePodStatus } from './api-status.js';
-import { KUBELET_CONDITIONS } from './conditions.js';
+import { generatePodStatus, kubeletOwnedView, rejectedPodStatus } from './api-status.js';
 import { type ConfigLookup, containerConfigError, volumeMountError } from './config-refs.js';
 import { type ContainerState, hasExited, type Instance, isRunning } from './container-state.js';
+import { containersToStart, mainContainersDone, type RestartPolicy, shouldRestart } from './start-plan.js';
 import { isTerminalPhase } from './phase.js';
+import { recoverContainers } from './recovery.js';
 import { errorCode, PodStatusWriter } from './status-writer.js';
 
 /** What a pod worker needs from its node. */
@@ -59,23 +60,6 @@ function rvNumber(pod: Pod | undefined): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-function timeMs(t: string | undefined | null): number | undefined {
-  if (!t) return undefined;
-  const v = Date.parse(t);
-  return Number.isNaN(v) ? undefined : v;
-}
-
-/** The parts of a status the kubelet owns, for noticing that someone else changed them. */
-function kubeletView(s: PodStatus | undefined): string {
-  return JSON.stringify([
-    s?.phase,
-    s?.podIP,
-    s?.containerStatuses,
-    s?.initContainerStatuses,
-    (s?.conditions ?? []).filter((c) => KUBELET_CONDITIONS.has(c.type)).map((c) => [c.type, c.status, c.reason, c.message]),
-  ]);
-}
-
 export class PodWorker {
   readonly uid: string;
   private pod: Pod;
@@ -90,7 +74,6 @@ export class PodWorker {
   private stage: Stage = 'active';
   private deleting = false;
   private deleteIssued = false;
-  private hold = false;
   private rejected?: { reason: string; message: string };
   private lastStatus?: PodStatus;
   /** Bumped by every change of runtime state that can show in the status; publishing records the version. */
@@ -143,11 +126,6 @@ export class PodWorker {
     return !this.rejected && (this.stage === 'active' || this.stage === 'stopping' || this.stage === 'finishing');
   }
 
-  /** The pod as this worker last saw it. */
-  get current(): Pod {
-    return this.pod;
-  }
-
   // ---- entry points ----
 
   /** Takes the pod over: adopts containers a previous run left running, then starts syncing. */
@@ -184,7 +162,7 @@ export class PodWorker {
       this.lastStatus &&
       !this.writer.busy &&
       rvNumber(pod) > this.lastWrittenRV &&
-      kubeletView(pod.status) !== kubeletView(this.lastStatus)
+      kubeletOwnedView(pod.status) !== kubeletOwnedView(this.lastStatus)
     ) {
       this.publish(true);
     }
@@ -258,7 +236,7 @@ export class PodWorker {
   // ---- status ----
 
   private generate(): PodStatus {
-    if (this.rejected) return this.rejectedStatus();
+    if (this.rejected) return rejectedPodStatus(this.pod, this.rejected, this.lastStatus, this.ctx.clock.now());
     const terminating = this.stage !== 'active';
     return generatePodStatus({
       pod: this.pod,
@@ -267,24 +245,12 @@ export class PodWorker {
       hostIP: this.ctx.hostIP(),
       ...(this.podIP ? { podIP: this.podIP } : {}),
       terminating,
-      holdTerminalPhase: this.hold,
+      // Until the runtime has cleaned up, the status manager keeps reporting the old phase.
+      holdTerminalPhase: this.stage === 'stopping' || this.stage === 'finishing',
       restartPending: this.restartPending,
       ...(this.lastStatus ? { previous: this.lastStatus } : {}),
       now: this.ctx.clock.now(),
     });
-  }
-
-  private rejectedStatus(): PodStatus {
-    const api = this.pod.status ?? {};
-    const status: Record<string, unknown> = { phase: 'Failed' };
-    const others = (api.conditions ?? []).filter((c) => !KUBELET_CONDITIONS.has(c.type));
-    if (others.length) status.conditions = others;
-    status.message = this.rejected?.message;
-    status.reason = this.rejected?.reason;
-    status.startTime = this.lastStatus?.startTime ?? api.startTime ?? metaTime(this.ctx.clock.now());
-    status.qosClass = api.qosClass;
-    if (!status.qosClass) delete status.qosClass;
-    return status as PodStatus;
   }
 
   private regenerate(): PodStatus {
@@ -297,15 +263,10 @@ export class PodWorker {
     this.version++;
   }
 
-  /** The status as of now, reusing the last one when nothing changed since; `record` makes it the published one. */
-  private currentStatus(record = false): PodStatus {
+  /** The status as of now, reusing the last one when nothing changed since. */
+  private currentStatus(): PodStatus {
     if (this.lastStatus && this.version === this.publishedVersion) return this.lastStatus;
-    const s = this.generate();
-    if (record) {
-      this.lastStatus = s;
-      this.publishedVersion = this.version;
-    }
-    return s;
+    return this.generate();
   }
 
   /** Writes the status when something changed since the last write (or always, when forced); true if it did. */
@@ -387,24 +348,17 @@ export class PodWorker {
 
   // ---- the sync ----
 
-  private shouldRestart(c: ContainerState): boolean {
-    if (!hasExited(c)) return false;
-    if (c.role === 'sidecar') return true;
-    const code = c.current?.termination?.exitCode ?? 0;
-    if (c.role === 'init') return code !== 0 && this.pod.spec?.restartPolicy !== 'Never';
-    const policy = this.pod.spec?.restartPolicy ?? 'Always';
-    return policy === 'Always' || (policy === 'OnFailure' && code !== 0);
+  private get restartPolicy(): RestartPolicy {
+    return (this.pod.spec?.restartPolicy ?? 'Always') as RestartPolicy;
   }
 
-  /** Every regular container has finished for good: time to wind the pod down. */
-  private mainDone(): boolean {
-    const mains = this.containers.filter((c) => c.role === 'main');
-    return mains.length > 0 && mains.every((c) => hasExited(c) && !this.shouldRestart(c));
+  private shouldRestart(c: ContainerState): boolean {
+    return shouldRestart(c, this.restartPolicy);
   }
 
   private async syncPod(epoch: number): Promise<void> {
     const status = this.currentStatus();
-    if (isTerminalPhase(status.phase) || this.mainDone()) {
+    if (isTerminalPhase(status.phase) || mainContainersDone(this.containers, this.restartPolicy)) {
       this.beginStop(false);
       return;
     }
@@ -426,7 +380,7 @@ export class PodWorker {
       this.podIP = this.pod.spec?.hostNetwork ? this.ctx.hostIP() : this.ctx.allocateIP();
       this.touch();
     }
-    for (const c of this.plan()) {
+    for (const c of containersToStart(this.containers, this.restartPolicy, this.mayRestart)) {
       const started = await this.startContainer(c, epoch);
       if (started === undefined) return;
       if (!started && c.role !== 'main') break;
@@ -434,38 +388,8 @@ export class PodWorker {
     this.afterSync();
   }
 
-  /** Which containers to start now (the kubelet's computePodActions, without the kills). */
-  private plan(): ContainerState[] {
-    const starts: ContainerState[] = [];
-    const mainStarted = this.containers.some((c) => c.role === 'main' && c.current);
-    if (!mainStarted) {
-      for (const c of this.containers) {
-        if (c.role === 'main') break;
-        if (c.role === 'sidecar') {
-          if (isRunning(c)) continue;
-          if (!c.current || this.mayRestart(c)) starts.push(c);
-          return starts;
-        }
-        if (isRunning(c)) return starts;
-        if (hasExited(c)) {
-          if (c.current?.termination?.exitCode === 0) continue;
-          if (this.shouldRestart(c) && this.mayRestart(c)) starts.push(c);
-          return starts;
-        }
-        starts.push(c);
-        return starts;
-      }
-    }
-    for (const c of this.containers) {
-      if (c.role === 'init') continue;
-      if (!c.current) starts.push(c);
-      else if (hasExited(c) && this.shouldRestart(c) && this.mayRestart(c)) starts.push(c);
-    }
-    return starts;
-  }
-
   /** The crash-loop gate: the first exit restarts at once, later ones wait out a doubling window. */
-  private mayRestart(c: ContainerState): boolean {
+  private readonly mayRestart = (c: ContainerState): boolean => {
     const inst = c.current as Instance;
     const finished = inst.finishedAt ?? this.ctx.clock.now();
     const now = this.ctx.clock.now();
@@ -476,7 +400,7 @@ export class PodWorker {
     }
     this.restartBackoff.next(c.name, finished, now);
     return true;
-  }
+  };
 
   /** Pulls, creates and starts one container; undefined when the work was cancelled. */
   private async startContainer(c: ContainerState, epoch: number): Promise<boolean | undefined> {
@@ -655,12 +579,9 @@ export class PodWorker {
     const relist = draw(this.ctx.random, this.ctx.timing.relist);
     const cleanup = draw(this.ctx.random, this.ctx.timing.cleanup);
     if (relist + cleanup > 0) {
-      this.hold = true;
-      this.touch();
       if (!(await this.wait(relist, epoch))) return;
       this.publish();
       if (!(await this.wait(cleanup, epoch))) return;
-      this.hold = false;
     }
     this.releaseSandbox();
     this.stage = 'finished';
@@ -686,53 +607,13 @@ export class PodWorker {
 
   // ---- taking over after a restart of the simulation ----
 
-  /** Rebuilds runtime state from a status an earlier run wrote, so running pods keep running. */
   private recover(): void {
-    const status = this.pod.status;
-    if (!status?.startTime || isTerminalPhase(status.phase)) return;
-    const all: ContainerStatus[] = [...(status.initContainerStatuses ?? []), ...(status.containerStatuses ?? [])];
-    let any = false;
-    for (const c of this.containers) {
-      const s = all.find((x) => x.name === c.name);
-      if (!s) continue;
-      const image = (): ImageInfo =>
-        this.ctx.describeImage(c.spec.image ?? '') ?? { fullName: s.image, repository: s.image, tag: '', digest: '', imageID: s.imageID, sizeBytes: 0 };
-      const last = s.lastState?.terminated;
-      if (last) {
-        c.previous = {
-          id: last.containerID ?? '',
-          attempt: Math.max(0, (s.restartCount ?? 0) - 1),
-          image: image(),
-          startedAt: timeMs(last.startedAt) ?? 0,
-          finishedAt: timeMs(last.finishedAt) ?? 0,
-          termination: { exitCode: last.exitCode, reason: last.reason ?? (last.exitCode === 0 ? 'Completed' : 'Error') },
-          timers: new Set(),
-        };
-      }
-      const running = s.state?.running;
-      const done = s.state?.terminated;
-      if (running && s.containerID) {
-        const inst: Instance = { id: s.containerID, attempt: s.restartCount ?? 0, image: image(), startedAt: timeMs(running.startedAt) ?? this.ctx.clock.now(), timers: new Set() };
-        c.current = inst;
-        this.launch(c, inst);
-        any = true;
-      } else if (done && done.containerID) {
-        c.current = {
-          id: done.containerID,
-          attempt: s.restartCount ?? 0,
-          image: image(),
-          startedAt: timeMs(done.startedAt) ?? 0,
-          finishedAt: timeMs(done.finishedAt) ?? this.ctx.clock.now(),
-          termination: { exitCode: done.exitCode, reason: done.reason ?? (done.exitCode === 0 ? 'Completed' : 'Error') },
-          timers: new Set(),
-        };
-        any = true;
-      }
-    }
-    if (status.podIP && (any || status.conditions?.some((c) => c.type === 'PodReadyToStartContainers' && c.status === 'True'))) {
+    const found = recoverContainers(this.pod, this.containers, this.ctx.describeImage, this.ctx.clock.now());
+    for (const c of found.running) this.launch(c, c.current as Instance);
+    if (found.podIP) {
       this.sandbox = true;
-      this.podIP = status.podIP;
-      if (!this.pod.spec?.hostNetwork) this.ctx.reserveIP(status.podIP);
+      this.podIP = found.podIP;
+      if (!this.pod.spec?.hostNetwork) this.ctx.reserveIP(found.podIP);
     }
   }
 }
