@@ -1,9 +1,28 @@
 // Small helpers over object metadata used across the server and controllers.
 import type { KubeObject } from './types.js';
 
-/** A deep copy of a JSON value (objects from the store are frozen; copy before changing). */
+/** A deep copy of a JSON value (objects from the store are frozen; copy before changing). Hand-written
+ * because structuredClone is several times slower for plain JSON, and this runs on every write. */
 export function clone<T>(v: T): T {
-  return structuredClone(v);
+  return cloneValue(v) as T;
+}
+
+function cloneValue(v: unknown): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = cloneValue(v[i]);
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k in v as Record<string, unknown>) {
+    if (!Object.hasOwn(v as object, k)) continue;
+    const x = (v as Record<string, unknown>)[k];
+    // "__proto__" is a legal label or data key; assigning it would change the prototype instead.
+    if (k === '__proto__') Object.defineProperty(out, k, { value: cloneValue(x), enumerable: true, writable: true, configurable: true });
+    else out[k] = cloneValue(x);
+  }
+  return out;
 }
 
 /** Random suffix alphabet kube-apiserver uses for generateName: no vowels, no 0/1/3. */

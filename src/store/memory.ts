@@ -27,32 +27,64 @@ function bucketOf(key: string): string {
 
 class Bucket {
   readonly entries = new Map<string, Entry>();
+  // Keys in order for ranged reads. New keys wait in `pending` and deleted ones stay in `sorted` until the next
+  // read merges them, so a burst of writes costs O(1) each instead of an array splice per key.
   private sorted: string[] = [];
+  private pending: string[] = [];
+  private stale = 0;
 
   insert(key: string): void {
-    const i = lowerBound(this.sorted, key);
-    this.sorted.splice(i, 0, key);
+    this.pending.push(key);
   }
-  remove(key: string): void {
-    const i = lowerBound(this.sorted, key);
-    if (this.sorted[i] === key) this.sorted.splice(i, 1);
+  remove(_key: string): void {
+    this.stale++;
   }
   range(prefix: string): Entry[] {
+    const keys = this.keys();
     const out: Entry[] = [];
-    for (let i = lowerBound(this.sorted, prefix); i < this.sorted.length; i++) {
-      const k = this.sorted[i] as string;
+    for (let i = lowerBound(keys, prefix); i < keys.length; i++) {
+      const k = keys[i] as string;
       if (!k.startsWith(prefix)) break;
       out.push(this.entries.get(k) as Entry);
     }
     return out;
   }
   countRange(prefix: string): number {
+    const keys = this.keys();
     let n = 0;
-    for (let i = lowerBound(this.sorted, prefix); i < this.sorted.length; i++) {
-      if (!(this.sorted[i] as string).startsWith(prefix)) break;
+    for (let i = lowerBound(keys, prefix); i < keys.length; i++) {
+      if (!(keys[i] as string).startsWith(prefix)) break;
       n++;
     }
     return n;
+  }
+  private keys(): string[] {
+    if (this.pending.length === 0 && this.stale === 0) return this.sorted;
+    const add = this.pending.sort();
+    const merged: string[] = [];
+    let i = 0;
+    let j = 0;
+    let last: string | undefined;
+    const push = (k: string) => {
+      // A key deleted and created again can sit in both lists; keep it once, and only if it still exists.
+      if (k !== last && this.entries.has(k)) merged.push(k);
+      last = k;
+    };
+    while (i < this.sorted.length || j < add.length) {
+      const a = this.sorted[i];
+      const b = add[j];
+      if (b === undefined || (a !== undefined && a <= b)) {
+        push(a as string);
+        i++;
+      } else {
+        push(b);
+        j++;
+      }
+    }
+    this.sorted = merged;
+    this.pending = [];
+    this.stale = 0;
+    return merged;
   }
 }
 

@@ -166,7 +166,7 @@ export class ResourceStorage {
     subresource?: 'status',
   ): WriteResult<KubeObject> {
     const warnings: string[] = [];
-    const obj = this.decode(d, body, opts, warnings);
+    const obj = subresource === 'status' && opts.decode === false ? statusOnly(body) : this.decode(d, body, opts, warnings);
     this.checkTypeMeta(d, obj);
     this.checkNamespace(d, obj, namespace);
     if (obj.metadata.name !== name) {
@@ -323,8 +323,9 @@ export class ResourceStorage {
     const old = current.object;
     let obj: KubeObject;
     if (subresource === 'status') {
-      obj = clone(old);
-      obj.status = incoming.status;
+      // Only status comes from the request; everything else is the stored (frozen) object, shared rather than
+      // copied: the store never changes it, and hooks replace what they change instead of editing in place.
+      obj = { ...old, metadata: { ...old.metadata }, status: incoming.status };
       d.prepareForStatusUpdate?.(obj, incoming);
     } else {
       obj = incoming;
@@ -477,6 +478,15 @@ export class ResourceStorage {
   private rollbackAdmission(req: AdmissionRequest): void {
     for (const p of this.admission) p.rollback?.(req);
   }
+}
+
+/** An in-process status write needs only the request's identity and status, copied; not the whole object. */
+function statusOnly(body: unknown): KubeObject {
+  const b = body as KubeObject;
+  const out: KubeObject = { metadata: { ...(b.metadata ?? {}) }, status: clone(b.status) };
+  if (b.apiVersion) out.apiVersion = b.apiVersion;
+  if (b.kind) out.kind = b.kind;
+  return out;
 }
 
 function nameValidatorFor(d: ResourceDescriptor) {
