@@ -17,9 +17,17 @@ export function isoNow(clock: Clock): string {
   return rfc3339(clock.now());
 }
 
-/** Whole-second RFC 3339 in UTC, as metav1.Time serializes. */
+let lastSecond = Number.NaN;
+let lastText = '';
+
+/** Whole-second RFC 3339 in UTC, as metav1.Time serializes. (Many writes share a second: remember the last.) */
 export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastSecond = second;
+    lastText = new Date(second * 1000).toISOString().replace('.000Z', 'Z');
+  }
+  return lastText;
 }
 
 /** Microsecond RFC 3339, as metav1.MicroTime serializes. */

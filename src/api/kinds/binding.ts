@@ -1,5 +1,6 @@
 // The body of POST pods/<name>/binding (kind Binding): its validation, and what the binding does to the pod.
 // Not a served kind of its own; the pods/binding handler calls these.
+import { clone } from '../meta.js';
 import { fieldErr } from '../fielderrors.js';
 import type { FieldError, KubeObject } from '../types.js';
 
@@ -25,7 +26,7 @@ export function applyBinding(pod: KubeObject, binding: any, now: string): Bindin
   if (pod.metadata.deletionTimestamp) return { ok: false, message: `pod ${name} is being deleted, cannot be assigned to a host` };
   const spec: any = pod.spec ?? {};
   if (spec.nodeName) return { ok: false, message: `pod ${name} is already assigned to node ${JSON.stringify(spec.nodeName)}` };
-  const out = structuredClone(pod) as KubeObject & { spec: any; status?: any };
+  const out = clone(pod) as KubeObject & { spec: any; status?: any };
   out.spec.nodeName = binding?.target?.name;
   const annotations = binding?.metadata?.annotations;
   if (annotations && typeof annotations === 'object' && Object.keys(annotations).length > 0) {

@@ -1,4 +1,5 @@
 // batch/v1 Job: defaults, the selector the API server generates from the uid, validation and `kubectl get jobs`.
+import { clone } from '../meta.js';
 import type { ResourceDescriptor } from '../descriptor.js';
 import { fieldErr, key } from '../fielderrors.js';
 import { ageColumn, col, formatLabelSelector, humanDuration, nameColumn, objectAge } from '../printing.js';
@@ -125,7 +126,7 @@ function validateTemplateUpdate(spec: Obj, old: Obj, oldStatus: Obj): FieldError
   let oldTpl = old.template;
   const tpl = spec.template;
   if (old.suspend === true && !oldStatus.startTime && isObj(oldTpl) && isObj(tpl)) {
-    oldTpl = structuredClone(oldTpl);
+    oldTpl = clone(oldTpl);
     const o = ensureObj(oldTpl, 'spec');
     const n = isObj(tpl.spec) ? tpl.spec : {};
     const oldAff = isObj(o.affinity) ? o.affinity : undefined;

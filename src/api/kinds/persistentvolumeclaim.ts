@@ -1,5 +1,6 @@
 // core/v1 PersistentVolumeClaim: defaults, the "immutable except size and binding" rule, and `kubectl get pvc`.
 // A claim without a class gets the default StorageClass from the admission plugin in pvc-default-class.ts.
+import { clone } from '../meta.js';
 import type { ResourceDescriptor } from '../descriptor.js';
 import { fieldErr, path } from '../fielderrors.js';
 import { compareQuantity } from '../quantity.js';
@@ -78,8 +79,8 @@ function storageRequest(spec: Obj): unknown {
 // A claim is fixed once created; the binder may set volumeName once, and a bound claim may grow.
 function validateClaimUpdate(pvc: KubeObject, old: KubeObject): FieldError[] {
   const errs: FieldError[] = [];
-  const next: Obj = structuredClone(specOf(pvc));
-  const prev: Obj = structuredClone(specOf(old));
+  const next: Obj = clone(specOf(pvc));
+  const prev: Obj = clone(specOf(old));
   if (!prev.volumeName) prev.volumeName = next.volumeName;
   const oldAnn = old.metadata.annotations ?? {};
   const newAnn = pvc.metadata.annotations ?? {};

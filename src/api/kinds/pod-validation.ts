@@ -1,4 +1,5 @@
 // Pod validation on create and update (kube-apiserver's ValidatePodCreate / ValidatePodUpdate).
+import { clone } from '../meta.js';
 import { fieldErr, key, path } from '../fielderrors.js';
 import type { FieldError, KubeObject } from '../types.js';
 import { deepEqualJson, dnsSubdomainName, validateObjectMeta, validateObjectMetaUpdate } from '../validation/meta.js';
@@ -115,7 +116,7 @@ function podUpdateErrors(pod: KubeObject, old: KubeObject): FieldError[] {
 
 // Puts the old values back into the fields an update may change, so whatever still differs is forbidden.
 function mungeUpdatableFields(spec: any, oldSpec: any, errs: FieldError[]): any {
-  const m = structuredClone(spec);
+  const m = clone(spec);
   for (const list of ['containers', 'initContainers']) {
     if (!Array.isArray(m[list])) continue;
     m[list].forEach((c: any, i: number) => {
@@ -145,7 +146,7 @@ function mungeUpdatableFields(spec: any, oldSpec: any, errs: FieldError[]): any 
 
 function setOrDelete(obj: any, k: string, v: unknown): void {
   if (v === undefined) delete obj[k];
-  else obj[k] = structuredClone(v);
+  else obj[k] = clone(v);
 }
 
 // Go's semantic equality treats nil and empty slices/maps alike; JSON needs the same leniency.

@@ -1,5 +1,6 @@
 // What the apps/v1 workload kinds share: the selector-versus-template rules, the restart policy and deadline a
 // controller-owned pod may carry, and the zero-value shape Go gives a status when it serializes one.
+import { clone } from '../meta.js';
 import type { ScaleSpec } from '../descriptor.js';
 import { fieldErr } from '../fielderrors.js';
 import type { FieldError, KubeObject } from '../types.js';
@@ -90,6 +91,6 @@ export function copyRequestMetadata(obj: KubeObject, request: KubeObject, keys: 
   for (const k of keys) {
     const v = request.metadata?.[k];
     if (v === undefined) delete obj.metadata[k];
-    else obj.metadata[k] = structuredClone(v);
+    else obj.metadata[k] = clone(v);
   }
 }

@@ -1,5 +1,6 @@
 // Decoding of request bodies against the kind's schema: unknown fields pruned (and reported per
 // fieldValidation), wrong types refused with kube-apiserver's wording.
+import { clone } from '../../api/meta.js';
 import type { ResourceDescriptor } from '../../api/descriptor.js';
 import { errors } from '../../api/errors.js';
 import { decodeJSON, decodeObject } from '../../api/schema/decode.js';
@@ -14,11 +15,11 @@ export class RawJson {
 
 export function decodeBody(d: ResourceDescriptor, body: unknown, mode: FieldValidation, warnings: string[]): KubeObject {
   // Kinds without a schema (none yet; custom resources later) are taken as they come.
-  if (!hasSchema(d.schemaType)) return structuredClone(body instanceof RawJson ? JSON.parse(body.text) : body) as KubeObject;
+  if (!hasSchema(d.schemaType)) return clone(body instanceof RawJson ? JSON.parse(body.text) : body) as KubeObject;
   const opts = { kindLabel: d.kind, version: d.version, validation: mode };
   const result = body instanceof RawJson ? decodeJSON(body.text, d.schemaType, opts) : decodeObject(body, d.schemaType, opts);
   if (result.error) throw errors.badRequest(result.error);
   warnings.push(...result.warnings);
   // decodeObject shares untouched subtrees with its input (which may be frozen): the caller mutates the result.
-  return (body instanceof RawJson ? result.object : structuredClone(result.object)) as KubeObject;
+  return (body instanceof RawJson ? result.object : clone(result.object)) as KubeObject;
 }

@@ -1,5 +1,6 @@
 // The node's heartbeat Lease in kube-node-lease: created on start, renewed every 10 seconds with a
 // microsecond renewTime. The node lifecycle controller reads it to decide whether the node is alive.
+import { clone } from '../../api/meta.js';
 import { leaseDescriptor } from '../../api/kinds/lease.js';
 import type { KubeObject } from '../../api/types.js';
 import type { Client } from '../../client/client.js';
@@ -45,7 +46,7 @@ export class NodeLease {
             return;
           }
         }
-        const next = structuredClone(this.lease) as KubeObject & { spec: Record<string, unknown> };
+        const next = clone(this.lease) as KubeObject & { spec: Record<string, unknown> };
         next.spec = { ...(next.spec ?? {}), holderIdentity: this.nodeName, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: rfc3339Micro(this.clock.now()) };
         const uid = this.nodeUID();
         if (uid && !(next.metadata.ownerReferences ?? []).some((r) => r.uid === uid)) {
