@@ -142,6 +142,7 @@ export class SharedInformer {
   private startWatch(): void {
     if (!this.running) return;
     let gone = false;
+    const started = this.clock.now();
     this.watch = this.client.watch(
       this.resource,
       undefined,
@@ -163,6 +164,8 @@ export class SharedInformer {
             return;
           }
           if (err) this.scheduleRetry(false);
+          // A stream that ends at once, again and again, must not become a busy loop.
+          else if (this.clock.now() - started < 1000) this.retry = this.clock.after(1000, () => this.startWatch());
           else this.startWatch();
         },
       },

@@ -73,6 +73,13 @@ export class Cluster {
       clock,
       recorderFor: (component) => this.recorder(component),
       hooks: {
+        queue: (c, q) => {
+          const w = this.metrics.workqueue(c);
+          w.depth(q.depth);
+          for (let i = 0; i < q.adds; i++) w.add();
+          for (let i = 0; i < q.retries; i++) w.retry();
+          w.workDuration(q.workSeconds);
+        },
         reconciled: (c, result, s) => this.metrics.observeReconcile(c, result === 'requeue' ? 'requeue_after' : result, s),
         log: (c, m) => this.opts.log?.(c, m),
       },

@@ -35,7 +35,6 @@ type Json = Record<string, unknown>;
 const PATCH_TYPE = `${META_V1}.Patch`;
 const DELETE_OPTIONS = `${META_V1}.DeleteOptions`;
 const STATUS = `${META_V1}.Status`;
-const WATCH_EVENT = `${META_V1}.WatchEvent`;
 const SCALE = 'io.k8s.api.autoscaling.v1.Scale';
 const EVICTION = 'io.k8s.api.policy.v1.Eviction';
 const BINDING = 'io.k8s.api.core.v1.Binding';

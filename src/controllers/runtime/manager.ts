@@ -9,7 +9,18 @@ import { type InformerFactory, objectKey } from '../../client/informer.js';
 import { defaultControllerRateLimiter, WorkQueue } from '../../client/workqueue.js';
 import type { ControllerContext, ControllerDefinition, ObservedEvent, ObservedEventType } from './controller.js';
 
+export interface QueueSample {
+  depth: number;
+  /** Adds and retries since the previous sample. */
+  adds: number;
+  retries: number;
+  /** How long the item just processed took, in seconds. */
+  workSeconds: number;
+}
+
 export interface ManagerHooks {
+  /** Called after every processed item with the queue's figures (metrics). */
+  queue?(controller: string, sample: QueueSample): void;
   /** Called after every reconcile with its outcome and duration (metrics). */
   reconciled?(controller: string, result: 'success' | 'requeue' | 'error', seconds: number): void;
   log?(controller: string, message: string): void;
@@ -135,6 +146,8 @@ export class ControllerManager {
 
   private async worker(r: Running): Promise<void> {
     const { def, queue, ctx } = r;
+    let lastAdds = 0;
+    let lastRetries = 0;
     for (;;) {
       const item = await queue.get();
       if (!item) return;
@@ -154,6 +167,17 @@ export class ControllerManager {
         ctx.log(`reconcile ${item.key} failed (${item.reasons.join('; ')}): ${(err as Error).message}`);
       } finally {
         queue.done(item.key);
+        if (this.opts.hooks?.queue) {
+          const st = queue.stats();
+          this.opts.hooks.queue(def.name, {
+            depth: st.depth,
+            adds: st.addsTotal - lastAdds,
+            retries: st.retriesTotal - lastRetries,
+            workSeconds: (performance.now() - wall) / 1000,
+          });
+          lastAdds = st.addsTotal;
+          lastRetries = st.retriesTotal;
+        }
       }
     }
   }
