@@ -119,6 +119,18 @@ describe('tutorial 7.2: ReplicaSet', () => {
     await ok(['delete', 'pod', 'badtag', '--now']);
   });
 
+  it('holds the controller-manager lease and serves metrics', async () => {
+    const lease = rows(await ok(['get', 'lease', '-n', 'kube-system', 'kube-controller-manager']));
+    assert.deepEqual(lease[0], ['NAME', 'HOLDER', 'AGE']);
+    assert.match(lease[1]?.[1] ?? '', /_/);
+    const nodeLeases = rows(await ok(['get', 'lease', '-n', 'kube-node-lease', '--no-headers'])).map((r) => `${r[0]} ${r[1]}`);
+    assert.deepEqual(nodeLeases, ['node-1 node-1', 'node-2 node-2', 'node-3 node-3']);
+    const metrics = await ok(['get', '--raw', '/metrics']);
+    assert.match(metrics, /^workqueue_depth\{name="replicaset-controller"\} \d+$/m);
+    assert.match(metrics, /^kubeloop_reconcile_total\{controller="replicaset-controller",result="success"\} [1-9]\d*$/m);
+    assert.match(metrics, /^apiserver_request_total\{verb="PATCH",group="apps",resource="replicasets",subresource="scale",/m);
+  });
+
   it('kubectl delete rs --all removes the pods', async () => {
     assert.equal((await ok(['delete', 'rs', '--all'])).trim(), 'replicaset.apps "myreplicaset" deleted');
     await eventually(['get', 'pods'], (o) => !o.includes('myreplicaset-'), 'the pods to go', 60_000);
