@@ -10,6 +10,7 @@ import { InformerFactory } from '../client/informer.js';
 import { InProcessClient } from '../client/inprocess.js';
 import { startGarbageCollector, gcResources, type GarbageCollectorHandle } from '../controllers/garbagecollector/index.js';
 import { type PodGCHandle, startPodGC } from '../controllers/podgc/index.js';
+import { deploymentController } from '../controllers/deployment/index.js';
 import { replicaSetController, replicationControllerController } from '../controllers/replicaset/index.js';
 import { LeaderElector } from '../controllers/runtime/leader.js';
 import { ControllerManager } from '../controllers/runtime/manager.js';
@@ -87,6 +88,7 @@ export class Cluster {
     this.manager = manager;
     await manager.add(replicaSetController());
     await manager.add(replicationControllerController());
+    await manager.add(deploymentController());
     await manager.add(schedulerController());
 
     this.nodes = await startNodeSimulation({
