@@ -17,7 +17,8 @@ interface Status {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function run(replicas: number, timing: 'instant' | 'realistic'): Promise<void> {
-  const nodes = Math.max(10, Math.ceil(replicas / 100));
+  // Room for the surge (25% more pods during the update) at 110 pods per node, plus a little slack.
+  const nodes = Math.max(10, Math.ceil((replicas * 1.3) / 100));
   const cluster = new Cluster({ store: new MemoryStore(), clock: new RealClock(), nodes, timing, seed: 1 });
   await cluster.startControlPlane();
   const deployD = cluster.registry.kind('apps', 'Deployment');
