@@ -10,6 +10,7 @@ import { AGGREGATED_CONTENT_TYPE, Discovery } from './discovery.js';
 import { addWarnings, mediaType, parseBody, queryBool, readBody, sendError, sendJson, sendText } from './http-util.js';
 import { negotiate } from './negotiate.js';
 import type { OpenApi } from './openapi-docs.js';
+import type { PodStreamDeps } from './podstreams/index.js';
 import { parseResourcePath, type ResourceRoute } from './route.js';
 import type { ResourceStorage } from './storage/generic.js';
 import type { DeleteOptions, FieldValidation, WriteOptions } from './storage/options.js';
@@ -38,6 +39,7 @@ export interface HandlerDeps {
   discovery: Discovery;
   openapi: OpenApi;
   ready: () => boolean;
+  podStreams?: () => PodStreamDeps | undefined;
 }
 
 /** What a resource request was, for metrics (kube-apiserver's verb/resource/scope labels). */

@@ -16,6 +16,7 @@ import { listPrefix } from './storage/keys.js';
 import { createServiceAllocator, reserveServiceAddresses, serviceAddressAdmission } from '../api/kinds/service-alloc.js';
 import { defaultStorageClassAdmission } from '../api/kinds/pvc-default-class.js';
 import { writeUnauthorized } from './authn.js';
+import { handleExecUpgrade, type PodStreamDeps } from './podstreams/index.js';
 
 export interface TlsConfig {
   caCert: string;
@@ -35,6 +36,8 @@ export interface ApiServerOptions {
 }
 
 export class ApiServer {
+  /** Where pod logs and exec sessions are served from (the simulated nodes); set by the cluster. */
+  podStreams?: PodStreamDeps;
   readonly storage: ResourceStorage;
   readonly namespaces: NamespaceLifecycle;
   private server?: http.Server | https.Server;
@@ -72,6 +75,7 @@ export class ApiServer {
       discovery,
       openapi,
       ready: () => this.ready,
+      podStreams: () => this.podStreams,
     });
     const tls = this.opts.tls;
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -91,6 +95,14 @@ export class ApiServer {
     server.on('connection', (s: Duplex) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
+    });
+    server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (tls && !tls.authenticate(req)) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      const deps = this.podStreams;
+      if (!deps || !handleExecUpgrade(req, socket, head, deps)) socket.destroy();
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {

@@ -10,6 +10,7 @@ import { addWarnings, parseBody, readBody, sendJson } from './http-util.js';
 import type { ResourceRoute } from './route.js';
 import type { WriteOptions } from './storage/options.js';
 import { applyPatch } from './storage/patch.js';
+import { execWithoutUpgrade, handlePodLog } from './podstreams/index.js';
 
 function opts(url: URL): WriteOptions {
   const o: WriteOptions = {};
@@ -56,6 +57,12 @@ export async function handleSubresource(deps: HandlerDeps, req: IncomingMessage,
     case 'exec':
     case 'attach':
     case 'portforward': {
+      const streams = deps.podStreams?.();
+      if (streams && sub === 'log') {
+        if (method !== 'GET') throw errors.methodNotAllowed();
+        return handlePodLog(req, res, url, ns as string, name, streams);
+      }
+      if (streams && (sub === 'exec' || sub === 'attach')) execWithoutUpgrade(streams, ns as string, name, url);
       // Make the pod's existence errors come first, as they would on a real cluster.
       const pod = deps.storage.get(d, ns, name);
       const container = url.searchParams.get('container') ?? ((pod.spec as { containers?: Array<{ name: string }> })?.containers?.[0]?.name ?? '');

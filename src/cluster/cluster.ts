@@ -1,6 +1,7 @@
 // Assembles a whole cluster in one process: store, API server, the in-process client and shared informers,
 // the controller manager (behind leader election), the garbage collector, pod GC, the scheduler and the
 // simulated nodes. `kubeloop up` serves it over HTTPS; tests and benchmarks use it directly.
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import { allKinds } from '../api/kinds/index.js';
 import { Registry } from '../api/registry.js';
 import { ApiServer, type TlsConfig } from '../apiserver/server.js';
@@ -91,7 +92,7 @@ export class Cluster {
     await manager.add(deploymentController());
     await manager.add(schedulerController());
 
-    this.nodes = await startNodeSimulation({
+    const sim = await startNodeSimulation({
       client: this.client,
       informers: this.informers,
       clock,
@@ -102,6 +103,15 @@ export class Cluster {
       eventRecorder: (node: string) => this.recorder('kubelet', node),
       log: (m: string) => this.opts.log?.('kubelet', m),
     });
+    this.nodes = sim;
+    const pods = this.registry.kind('', 'Pod');
+    if (pods) {
+      this.server.podStreams = {
+        getPod: (ns, n) => this.server.storage.get(pods, ns, n) as unknown as Pod,
+        containers: sim.containers,
+        clock,
+      };
+    }
 
     this.elector = new LeaderElector({
       client: this.client,

@@ -17,7 +17,9 @@ import type { ConfigLookup } from './pod/config-refs.js';
 import { chooseIndex, machineIdentity, nodeInternalIP, nodePodCIDR } from './node/identity.js';
 import { buildNodeStatus, registrationObject } from './node/node-status.js';
 import { Random } from './random.js';
-import { type ContainerRuntime, defaultRuntime } from './runtime/process.js';
+import { ContainerDirectory } from './runtime/directory.js';
+import type { ContainerRuntime } from './runtime/process.js';
+import { createShellRuntime } from './runtime/shell-runtime.js';
 import { TimerWheel } from './timer-wheel.js';
 import { timingProfile, type TimingProfile } from './timing.js';
 
@@ -37,7 +39,7 @@ export interface NodeSimulationOptions {
   imageCatalogPath?: string;
   /** Catalog data merged over the built-in one. */
   imageCatalog?: CatalogFile;
-  /** What runs inside containers; default: main containers run until stopped, init containers succeed. */
+  /** What runs inside containers; default: the simulated shell runtime (image behaviours, logs, exec). */
   runtime?: ContainerRuntime;
   /** Event recorder per node (component `kubelet`, host = node name). Default: the project's recorder when it
    * exists, else events are dropped. */
@@ -49,6 +51,8 @@ export interface NodeSimulation {
   /** Names of the nodes that currently have a kubelet. */
   nodes(): string[];
   kubelet(name: string): SimulatedKubelet | undefined;
+  /** Logs, exec and servers of the containers the default runtime runs (for the pod stream handlers). */
+  readonly containers: ContainerDirectory;
   stop(): Promise<void>;
 }
 
@@ -76,6 +80,8 @@ class Simulation implements NodeSimulation {
   private readonly configMapsInf: SharedInformer;
   private readonly secretsInf: SharedInformer;
   private recorderFor: (node: string) => EventRecorder = () => dropEvents;
+  readonly containers = new ContainerDirectory();
+  private readonly runtime: ContainerRuntime;
   private stopped = false;
 
   constructor(private readonly opts: NodeSimulationOptions) {
@@ -91,6 +97,7 @@ class Simulation implements NodeSimulation {
     this.podsInf = opts.informers.informer(podDescriptor);
     this.configMapsInf = opts.informers.informer(configMapDescriptor);
     this.secretsInf = opts.informers.informer(secretDescriptor);
+    this.runtime = opts.runtime ?? createShellRuntime(this.containers);
   }
 
   private readonly lookupConfig: ConfigLookup = (kind, namespace, name) =>
@@ -110,6 +117,7 @@ class Simulation implements NodeSimulation {
         if (this.stopped) return;
         const node = (p.spec as { nodeName?: string } | undefined)?.nodeName;
         if (node) this.kubelets.get(node)?.podRemoved(p as unknown as Pod);
+        this.containers.forget(p.metadata.uid ?? '');
       },
     });
     for (const inf of [this.nodesInf, this.podsInf, this.configMapsInf, this.secretsInf]) inf.start();
@@ -168,7 +176,7 @@ class Simulation implements NodeSimulation {
       timing: this.timing,
       seed: this.seed,
       catalog: this.catalog,
-      runtime: this.opts.runtime ?? defaultRuntime,
+      runtime: this.runtime,
       recorder: this.recorderFor(name),
       lookupConfig: this.lookupConfig,
       registeredNow,

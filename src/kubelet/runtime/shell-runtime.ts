@@ -1,0 +1,189 @@
+// The default container runtime: images run their entrypoint and command (or the pod's command and args) in the
+// simulated shell, on a filesystem of the image's files plus the pod's volumes. Output streams into the
+// instance's log buffer line by line; the program's exit status ends the container, which drives the kubelet's
+// restart logic. Images with no known behaviour keep running until stopped, as before.
+import type { Container, EnvVar, Pod } from 'kubernetes-types/core/v1.js';
+import { ContainerFs, FileTree } from '../../containers/fs.js';
+import type { HttpHandler } from '../../containers/http.js';
+import { LogBuffer } from '../../containers/logs.js';
+import { curl, wget } from '../../containers/programs/net.js';
+import { type Daemon, fluentd, httpd, nginx, nginxEntrypoint, redis } from '../../containers/programs/servers.js';
+import { python } from '../../containers/programs/train.js';
+import type { Program } from '../../containers/shell/commands.js';
+import { Shell, type System } from '../../containers/shell/interp.js';
+import { EMPTY } from '../../containers/shell/io.js';
+import { imageBehaviour } from '../images/behaviour.js';
+import { draw } from '../timing.js';
+import type { ContainerDirectory, ExecIo } from './directory.js';
+import type { ContainerRuntime, ContainerStart, ProcessHost } from './process.js';
+import { containerMounts } from './volumes.js';
+
+/** Kubernetes' $(VAR) references in command, args and env values; $$ escapes. */
+function expandRefs(s: string, env: Record<string, string>): string {
+  return s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, name: string | undefined) => (m === '$$' ? '$' : name !== undefined && env[name] !== undefined ? env[name] : m));
+}
+
+function fieldValue(pod: Pod, path: string): string {
+  const m = pod.metadata ?? {};
+  const label = /^metadata\.labels\['(.+)'\]$/.exec(path);
+  if (label) return m.labels?.[label[1] as string] ?? '';
+  const ann = /^metadata\.annotations\['(.+)'\]$/.exec(path);
+  if (ann) return m.annotations?.[ann[1] as string] ?? '';
+  return (
+    {
+      'metadata.name': m.name,
+      'metadata.namespace': m.namespace,
+      'metadata.uid': m.uid,
+      'spec.nodeName': pod.spec?.nodeName,
+      'spec.serviceAccountName': pod.spec?.serviceAccountName,
+      'status.podIP': pod.status?.podIP,
+      'status.hostIP': pod.status?.hostIP,
+    }[path] ?? ''
+  );
+}
+
+export function containerEnv(pod: Pod, c: Container, image: Record<string, string> | undefined, hostname: string): Record<string, string> {
+  const env: Record<string, string> = {
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    HOSTNAME: hostname,
+    ...(image ?? {}),
+    KUBERNETES_SERVICE_HOST: '10.96.0.1',
+    KUBERNETES_SERVICE_PORT: '443',
+    KUBERNETES_SERVICE_PORT_HTTPS: '443',
+    KUBERNETES_PORT: 'tcp://10.96.0.1:443',
+    HOME: '/root',
+  };
+  for (const e of (c.env ?? []) as EnvVar[]) {
+    if (e.value !== undefined) env[e.name] = expandRefs(e.value, env);
+    else if (e.valueFrom?.fieldRef) env[e.name] = fieldValue(pod, e.valueFrom.fieldRef.fieldPath);
+    else if (!e.valueFrom) env[e.name] = '';
+  }
+  return env;
+}
+
+function baseTree(files: Record<string, string> | undefined, hostname: string, pod: Pod): FileTree {
+  const tree = FileTree.from({
+    '/etc/hostname': `${hostname}\n`,
+    '/etc/hosts': `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${pod.status?.podIP ?? ''}\t${hostname}\n`,
+    '/etc/resolv.conf': `search ${pod.metadata?.namespace ?? 'default'}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`,
+    ...(files ?? {}),
+  });
+  for (const d of ['tmp', 'root', 'bin', 'usr/bin', 'usr/local/bin', 'var/log', 'var/run', 'dev', 'proc', 'home', 'mnt', 'opt', 'srv', 'run']) tree.mkdirs(d, 0);
+  return tree;
+}
+
+export function createShellRuntime(directory: ContainerDirectory): ContainerRuntime {
+  return {
+    start(start: ContainerStart, host: ProcessHost) {
+      const { pod, container: c } = start;
+      const behaviour = imageBehaviour(start.image.repository);
+      const command = c.command ?? behaviour?.entrypoint ?? [];
+      const args = c.args ?? (c.command ? [] : (behaviour?.cmd ?? []));
+
+      const ns = pod.metadata?.namespace ?? 'default';
+      const name = pod.metadata?.name ?? '';
+      const uid = pod.metadata?.uid ?? '';
+      const hostname = pod.spec?.hostname ?? name;
+      const record = directory.pod(ns, name, uid);
+      if (pod.status?.podIP) record.ip = pod.status.podIP;
+      const logs = new LogBuffer(() => host.now());
+      const fs = new ContainerFs(baseTree(behaviour?.files, hostname, pod), containerMounts(directory, pod, c), () => host.now());
+      const env = containerEnv(pod, c, behaviour?.env, hostname);
+      const argv = [...command, ...args].map((a) => expandRefs(a, env));
+      // Nothing to run (an image without behaviour): init containers finish, the others idle until stopped.
+      if (argv.length === 0) argv.push(start.role === 'init' ? IDLE_INIT : IDLE);
+
+      let dead = false;
+      let onTerm: (() => void) | undefined;
+      const myPorts: number[] = [];
+      const daemon: Daemon = {
+        listen: (port, handler) => {
+          record.servers.set(port, handler);
+          myPorts.push(port);
+        },
+        untilTerminated: (code) => new Promise((resolve) => (onTerm = () => host.after(draw(host.random, host.timing.sigtermExit), () => resolve(code)))),
+      };
+      const remote = () => record.ip ?? '127.0.0.1';
+      const resolve = (h: string, port: number): HttpHandler | undefined | 'unknown-host' => {
+        let servers: Map<number, HttpHandler> | undefined;
+        if (h === 'localhost' || h === '127.0.0.1' || h === hostname || h === record.ip) servers = record.servers;
+        else if (/^\d+\.\d+\.\d+\.\d+$/.test(h)) servers = directory.serversByIP(h);
+        else {
+          const short = h.split('.')[0] as string;
+          servers = directory.servers(ns, short);
+          if (!servers) return 'unknown-host';
+        }
+        return servers?.get(port);
+      };
+      const programs = new Map<string, Program>([
+        ['nginx', nginx(daemon)],
+        ['docker-entrypoint.sh', nginxEntrypointFor(start.image.repository)],
+        ['httpd-foreground', httpd(daemon)],
+        ['httpd', httpd(daemon)],
+        ['redis-server', redis(daemon)],
+        ['fluentd', fluentd(daemon)],
+        ['entrypoint.sh', passThrough],
+        ['python', python],
+        [IDLE, async () => daemon.untilTerminated(0)],
+        [IDLE_INIT, async (ctx) => {
+          await ctx.sys.sleep(draw(host.random, host.timing.initRun));
+          return 0;
+        }],
+        ['python3', python],
+        ['curl', curl(resolve, remote)],
+        ['wget', wget(resolve, remote)],
+      ]);
+      const sys: System = {
+        fs,
+        hostname,
+        now: () => host.now(),
+        // A killed container's sleeps never wake: nothing it does afterwards counts.
+        sleep: (ms) => new Promise((res) => (Number.isFinite(ms) ? host.after(ms, res) : undefined)),
+        programs,
+      };
+      const workingDir = c.workingDir ?? behaviour?.workingDir ?? '/';
+      fs.mkdir(workingDir, true);
+      const exec = async (av: string[], io: ExecIo): Promise<number> => {
+        const sh = new Shell(sys, env, { cwd: workingDir });
+        return sh.exec(av, io);
+      };
+      directory.started(ns, name, uid, c.name, { containerID: start.containerID, logs, live: { fs, exec } });
+
+      const finish = (code: number) => {
+        if (dead) return;
+        dead = true;
+        for (const p of myPorts) if (record.servers.get(p)) record.servers.delete(p);
+        logs.end();
+        const rec = directory.find(ns, name, c.name);
+        if (rec?.current?.containerID === start.containerID) delete rec.current.live;
+        host.exit({ code });
+      };
+      void exec(argv, { stdin: EMPTY, stdout: (s) => !dead && logs.write('stdout', s), stderr: (s) => !dead && logs.write('stderr', s) })
+        .then(finish)
+        .catch((err) => {
+          logs.write('stderr', `${(err as Error).message}\n`);
+          finish(128);
+        });
+      return {
+        // PID 1 gets no default SIGTERM handler: a shell or sleep ignores it and dies at the grace deadline.
+        terminate: () => onTerm?.(),
+        kill: () => {
+          dead = true;
+          for (const p of myPorts) record.servers.delete(p);
+          logs.end();
+          const rec = directory.find(ns, name, c.name);
+          if (rec?.current?.containerID === start.containerID) delete rec.current.live;
+        },
+      };
+    },
+  };
+}
+
+const IDLE = '<idle>';
+const IDLE_INIT = '<init>';
+
+const passThrough: Program = async (ctx, argv) => (argv.length > 1 ? ctx.shell.exec(argv.slice(1), ctx) : 0);
+
+function nginxEntrypointFor(repository: string): Program {
+  return repository.endsWith('/nginx') ? nginxEntrypoint() : passThrough;
+}
