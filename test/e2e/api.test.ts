@@ -5,32 +5,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Cluster, startKubeloop } from './harness.js';
+import { SEED, kube, rows } from './expect.js';
 
-const SEED = join(import.meta.dirname, '..', '..', '..', 'shared', 'seed', 'manifests');
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
 let c: Cluster;
+const { ok, fails } = kube(() => c);
 let scratch: string;
 
-async function ok(args: string[], opts?: Parameters<Cluster['kubectl']>[1]): Promise<string> {
-  const r = await c.kubectl(args, opts);
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}\n--- server log ---\n${c.logs().slice(-3000)}`);
-  return r.stdout;
-}
 
-async function fails(args: string[], opts?: Parameters<Cluster['kubectl']>[1]): Promise<string> {
-  const r = await c.kubectl(args, opts);
-  assert.notEqual(r.code, 0, `kubectl ${args.join(' ')} should have failed: ${r.stdout}`);
-  return r.stderr.trim();
-}
 
 /** Table rows split into cells on runs of 2+ spaces. */
-function rows(out: string): string[][] {
-  return out
-    .trim()
-    .split('\n')
-    .map((l) => l.trim().split(/\s{2,}/));
-}
 
 function json(out: string): Record<string, any> {
   return JSON.parse(out) as Record<string, any>;

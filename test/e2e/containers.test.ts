@@ -7,8 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Cluster, startKubeloop } from './harness.js';
+import { kube } from './expect.js';
 
 let c: Cluster;
+const { ok, eventually } = kube(() => c);
 let dir: string;
 
 before(async () => {
@@ -20,23 +22,7 @@ after(async () => {
   await c?.stop();
 });
 
-async function ok(args: string[], stdin?: string): Promise<string> {
-  const r = await c.kubectl(args, stdin === undefined ? {} : { stdin });
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}\n--- server log ---\n${c.logs().slice(-3000)}`);
-  return r.stdout;
-}
 
-async function eventually(args: string[], pred: (out: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> {
-  const end = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < end) {
-    const r = await c.kubectl(args);
-    last = `${r.stdout}${r.stderr}`;
-    if (r.code === 0 && pred(r.stdout)) return r.stdout;
-    await new Promise((res) => setTimeout(res, 250));
-  }
-  throw new Error(`timed out waiting for ${what}; last output of kubectl ${args.join(' ')}:\n${last}`);
-}
 
 const phase = (name: string, want: string) => eventually(['get', 'pod', name, '-o', 'jsonpath={.status.phase}'], (o) => o === want, `${name} ${want}`);
 
@@ -57,7 +43,7 @@ describe('simulated containers through kubectl', () => {
     const fail = await c.kubectl(['exec', 'web', '--', 'sh', '-c', 'exit 3']);
     assert.equal(fail.code, 3);
     assert.match(fail.stderr, /command terminated with exit code 3/);
-    assert.equal(await ok(['exec', '-i', 'web', '--', 'cat'], 'piped in\n'), 'piped in\n');
+    assert.equal(await ok(['exec', '-i', 'web', '--', 'cat'], { stdin: 'piped in\n' }), 'piped in\n');
     const missing = await c.kubectl(['exec', 'web', '--', 'nosuch']);
     assert.equal(missing.code, 127);
   });

@@ -8,13 +8,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Cluster, startKubeloop } from './harness.js';
+import { SEED, kube, rows } from './expect.js';
 import { findKubectl } from './kubectl.js';
 
-const SEED = join(import.meta.dirname, '..', '..', '..', 'shared', 'seed', 'manifests');
 const HASH = '[456789bcdf]{1,10}';
 const SUFFIX = '[bcdfghjklmnpqrstvwxz2456789]{5}';
 
 let c: Cluster;
+const { ok, eventually } = kube(() => c);
 let workdir: string;
 const startDir = process.cwd();
 
@@ -33,31 +34,8 @@ after(async () => {
   await rm(workdir, { recursive: true, force: true });
 });
 
-async function ok(args: string[], env?: Record<string, string>): Promise<string> {
-  const r = await c.kubectl(args, env ? { env } : {});
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}\n--- server log ---\n${c.logs().slice(-3000)}`);
-  return r.stdout;
-}
 
-function rows(out: string): string[][] {
-  return out
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => l.trim().split(/\s{2,}/));
-}
 
-async function eventually(args: string[], pred: (out: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> {
-  const end = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < end) {
-    const r = await c.kubectl(args);
-    last = `${r.stdout}${r.stderr}`;
-    if (r.code === 0 && pred(r.stdout)) return r.stdout;
-    await new Promise((res) => setTimeout(res, 250));
-  }
-  throw new Error(`timed out waiting for ${what}; last output of kubectl ${args.join(' ')}:\n${last}\n--- server log ---\n${c.logs().slice(-3000)}`);
-}
 
 const WAITING = /^Waiting for deployment "mydeploy" rollout to finish: (\d+ out of 10 new replicas have been updated|\d+ old replicas are pending termination|\d+ of 10 updated replicas are available)\.\.\.$/;
 
@@ -201,7 +179,7 @@ describe('tutorial 7.3: Deployment', () => {
   });
 
   it('kubectl edit deploy mydeploy to 3 replicas', async () => {
-    const out = await ok(['edit', 'deploy', 'mydeploy'], { KUBE_EDITOR: "sed -i -e 's/replicas: 10/replicas: 3/'" });
+    const out = await ok(['edit', 'deploy', 'mydeploy'], { env: { KUBE_EDITOR: "sed -i -e 's/replicas: 10/replicas: 3/'" } });
     assert.equal(out, 'deployment.apps/mydeploy edited\n');
     const pods = await eventually(['get', 'pod'], (o) => rows(o).length === 4 && live(o).every((p) => p[1] === '1/1' && p[2] === 'Running'), 'three Running pods');
     for (const p of rows(pods).slice(1)) assert.match(p[0] ?? '', new RegExp(`^${firstRS}-${SUFFIX}$`));

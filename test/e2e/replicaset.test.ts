@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type Cluster, startKubeloop } from './harness.js';
-
-const SEED = join(import.meta.dirname, '..', '..', '..', 'shared', 'seed', 'manifests');
+import { SEED, kube, rows } from './expect.js';
 
 let c: Cluster;
+const { ok, eventually } = kube(() => c);
 
 before(async () => {
   c = await startKubeloop({ args: ['--nodes', '3'] });
@@ -19,32 +19,9 @@ after(async () => {
   await c?.stop();
 });
 
-async function ok(args: string[]): Promise<string> {
-  const r = await c.kubectl(args);
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}\n--- server log ---\n${c.logs().slice(-3000)}`);
-  return r.stdout;
-}
 
-function rows(out: string): string[][] {
-  return out
-    .trim()
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => l.trim().split(/\s{2,}/));
-}
 
 /** Polls `kubectl args` until `pred` holds for its output; returns that output. */
-async function eventually(args: string[], pred: (out: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
-  const end = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < end) {
-    const r = await c.kubectl(args);
-    last = `${r.stdout}${r.stderr}`;
-    if (r.code === 0 && pred(r.stdout)) return r.stdout;
-    await new Promise((res) => setTimeout(res, 250));
-  }
-  throw new Error(`timed out waiting for ${what}; last output of kubectl ${args.join(' ')}:\n${last}\n--- server log ---\n${c.logs().slice(-3000)}`);
-}
 
 function runningPods(out: string): string[][] {
   return rows(out)
