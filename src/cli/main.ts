@@ -39,6 +39,7 @@ export function buildCli(): Command {
     .addOption(new Option('--nodes <n>', 'simulated nodes created on first start').default(3).argParser(intArg('--nodes', 0, 100000)))
     .addOption(new Option('--timing <profile>', 'how long simulated image pulls and container starts take').choices(['realistic', 'instant']).default('realistic'))
     .addOption(new Option('--seed <n>', 'seed of the simulation\'s random choices (timing jitter)').default(1).argParser(intArg('--seed', 0, 2 ** 31 - 1)))
+    .addOption(new Option('--images <file>', 'an image catalog (JSON, the shape of src/kubelet/images/catalog.json) merged over the built-in one'))
     .addOption(new Option('--strict-images', 'treat images missing from the catalog as not existing (ErrImagePull)'))
     .addOption(new Option('--time-scale <factor>', 'run cluster time this many times faster').argParser(positiveNumber('--time-scale')))
     .addOption(

@@ -19,6 +19,7 @@ export interface UpOptions {
   timing: 'realistic' | 'instant';
   seed: number;
   strictImages?: boolean;
+  images?: string;
   timeScale?: number;
   insecureHttp?: boolean;
   watchHistory: number;
@@ -54,6 +55,7 @@ export async function runUp(opts: UpOptions): Promise<void> {
     timing: opts.timing,
     seed: opts.seed,
     strictImages: !!opts.strictImages,
+    ...(opts.images ? { imageCatalogPath: path.resolve(opts.images) } : {}),
     log: (component, message) => {
       if (verbose) process.stderr.write(`${component}: ${message}\n`);
     },

@@ -12,6 +12,8 @@ import { InProcessClient } from '../client/inprocess.js';
 import { startGarbageCollector, gcResources, type GarbageCollectorHandle } from '../controllers/garbagecollector/index.js';
 import { type PodGCHandle, startPodGC } from '../controllers/podgc/index.js';
 import { deploymentController } from '../controllers/deployment/index.js';
+import { jobController } from '../controllers/job/index.js';
+import { ttlAfterFinishedController } from '../controllers/ttlafterfinished/index.js';
 import { replicaSetController, replicationControllerController } from '../controllers/replicaset/index.js';
 import { LeaderElector } from '../controllers/runtime/leader.js';
 import { ControllerManager } from '../controllers/runtime/manager.js';
@@ -29,6 +31,8 @@ export interface ClusterOptions {
   timing: 'realistic' | 'instant';
   seed: number;
   strictImages?: boolean;
+  /** A user image catalog merged over the built-in one. */
+  imageCatalogPath?: string;
   log?(component: string, message: string): void;
 }
 
@@ -90,6 +94,8 @@ export class Cluster {
     await manager.add(replicaSetController());
     await manager.add(replicationControllerController());
     await manager.add(deploymentController());
+    await manager.add(jobController());
+    await manager.add(ttlAfterFinishedController());
     await manager.add(schedulerController());
 
     const sim = await startNodeSimulation({
@@ -100,6 +106,7 @@ export class Cluster {
       timing: this.opts.timing,
       seed: this.opts.seed,
       strictImages: !!this.opts.strictImages,
+      ...(this.opts.imageCatalogPath ? { imageCatalogPath: this.opts.imageCatalogPath } : {}),
       eventRecorder: (node: string) => this.recorder('kubelet', node),
       log: (m: string) => this.opts.log?.('kubelet', m),
     });
