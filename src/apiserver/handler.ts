@@ -128,7 +128,11 @@ async function route(deps: HandlerDeps, req: IncomingMessage, res: ServerRespons
       if (!list) throw errors.notFoundPath();
       return sendJson(res, 200, list);
     }
-    if (r.type === 'resource') return resource(deps, req, res, url, method, r.route);
+    if (r.type === 'resource') {
+      // Proxied paths keep their trailing slash (it is part of the target URL).
+      if (r.route.proxyPath !== undefined && url.pathname.endsWith('/') && !r.route.proxyPath.endsWith('/')) r.route.proxyPath += '/';
+      return resource(deps, req, res, url, method, r.route);
+    }
   }
   throw errors.notFoundPath();
 }

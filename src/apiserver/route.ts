@@ -7,6 +7,8 @@ export interface ResourceRoute {
   namespace?: string;
   name?: string;
   subresource?: string;
+  /** For the proxy subresource: the path after `/proxy` (with its leading slash). */
+  proxyPath?: string;
 }
 
 export type Route =
@@ -35,7 +37,8 @@ export function parseResourcePath(registry: Registry, core: boolean, segs: strin
       const r: ResourceRoute = { descriptor: d, namespace: rest[1] as string };
       if (rest[3] !== undefined) r.name = rest[3];
       if (rest[4] !== undefined) r.subresource = rest[4];
-      if (rest.length > 5) return { type: 'unknown' };
+      if (r.subresource === 'proxy') r.proxyPath = `/${rest.slice(5).join('/')}`;
+      else if (rest.length > 5) return { type: 'unknown' };
       return { type: 'resource', route: r };
     }
   }

@@ -10,7 +10,7 @@ import { addWarnings, parseBody, readBody, sendJson } from './http-util.js';
 import type { ResourceRoute } from './route.js';
 import type { WriteOptions } from './storage/options.js';
 import { applyPatch } from './storage/patch.js';
-import { execWithoutUpgrade, handlePodLog } from './podstreams/index.js';
+import { execWithoutUpgrade, handlePodLog, handlePodProxy, handleServiceProxy } from './podstreams/index.js';
 
 function opts(url: URL): WriteOptions {
   const o: WriteOptions = {};
@@ -43,6 +43,14 @@ export async function handleSubresource(deps: HandlerDeps, req: IncomingMessage,
   if (!verbs) throw errors.notFoundPath();
 
   switch (sub) {
+    case 'proxy': {
+      const streams = deps.podStreams?.();
+      if (!streams) throw errors.notFoundPath();
+      const path = r.proxyPath ?? '/';
+      return d.kind === 'Pod'
+        ? handlePodProxy(req, res, url, ns as string, name, path, streams)
+        : handleServiceProxy(req, res, url, ns as string, name, path, streams);
+    }
     case 'status':
       return status(deps, req, res, url, method, d, ns, name);
     case 'scale':

@@ -10,14 +10,20 @@ import { createEventRecorder, type RecordingEventRecorder } from '../client/even
 import { InformerFactory } from '../client/informer.js';
 import { InProcessClient } from '../client/inprocess.js';
 import { startGarbageCollector, gcResources, type GarbageCollectorHandle } from '../controllers/garbagecollector/index.js';
+import { type NodeLifecycleHandle, startNodeLifecycle } from '../controllers/nodelifecycle/index.js';
 import { type PodGCHandle, startPodGC } from '../controllers/podgc/index.js';
+import { daemonSetController } from '../controllers/daemonset/index.js';
 import { deploymentController } from '../controllers/deployment/index.js';
+import { cronJobController } from '../controllers/cronjob/index.js';
 import { jobController } from '../controllers/job/index.js';
 import { ttlAfterFinishedController } from '../controllers/ttlafterfinished/index.js';
 import { replicaSetController, replicationControllerController } from '../controllers/replicaset/index.js';
+import { statefulSetController } from '../controllers/statefulset/index.js';
+import { ensureDefaultStorageClass, volumeControllers } from '../controllers/volume/index.js';
 import { LeaderElector } from '../controllers/runtime/leader.js';
 import { ControllerManager } from '../controllers/runtime/manager.js';
 import { startNodeSimulation } from '../kubelet/index.js';
+import { clientLookup } from '../kubelet/runtime/network.js';
 import { Metrics } from '../metrics/index.js';
 import { schedulerController } from '../scheduler/index.js';
 import type { Store } from '../store/store.js';
@@ -47,6 +53,7 @@ export class Cluster {
   private elector?: LeaderElector;
   private gc?: GarbageCollectorHandle;
   private podgc?: PodGCHandle;
+  private nodeLifecycle?: NodeLifecycleHandle;
   private nodes?: { stop(): Promise<void> };
 
   constructor(private readonly opts: ClusterOptions) {
@@ -73,6 +80,7 @@ export class Cluster {
     const { clock } = this.opts;
     const log = (component: string) => (m: string) => this.opts.log?.(component, m);
     this.server.namespaces.start();
+    await ensureDefaultStorageClass(this.client);
     const manager = new ControllerManager({
       client: this.client,
       informers: this.informers,
@@ -94,7 +102,11 @@ export class Cluster {
     await manager.add(replicaSetController());
     await manager.add(replicationControllerController());
     await manager.add(deploymentController());
+    await manager.add(daemonSetController());
+    await manager.add(statefulSetController());
+    for (const def of volumeControllers()) await manager.add(def);
     await manager.add(jobController());
+    await manager.add(cronJobController());
     await manager.add(ttlAfterFinishedController());
     await manager.add(schedulerController());
 
@@ -116,6 +128,7 @@ export class Cluster {
       this.server.podStreams = {
         getPod: (ns, n) => this.server.storage.get(pods, ns, n) as unknown as Pod,
         containers: sim.containers,
+        cluster: clientLookup(this.client),
         clock,
       };
     }
@@ -147,6 +160,7 @@ export class Cluster {
       log,
     });
     this.podgc = startPodGC({ client: this.client, informers: this.informers, clock, log });
+    this.nodeLifecycle = startNodeLifecycle({ client: this.client, informers: this.informers, clock, recorder: this.recorder('node-controller'), evictionRecorder: this.recorder('taint-eviction-controller'), log });
     await this.manager?.start();
   }
 
@@ -154,6 +168,7 @@ export class Cluster {
     await this.manager?.stop();
     await this.gc?.stop();
     await this.podgc?.stop();
+    await this.nodeLifecycle?.stop();
   }
 
   async stop(): Promise<void> {

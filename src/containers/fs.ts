@@ -46,6 +46,8 @@ export interface Mount {
   path: string;
   tree: FileTree;
   readOnly?: boolean;
+  /** Brings the tree up to date before it is read (volumes projected from API objects). */
+  refresh?: () => void;
 }
 
 export class FsError extends Error {
@@ -83,6 +85,7 @@ export class ContainerFs {
 
   private locate(abs: string): { tree: FileTree; rel: string; readOnly: boolean } {
     for (const m of this.mounts) {
+      if (abs === m.path || abs.startsWith(`${m.path}/`)) m.refresh?.();
       if (abs === m.path || abs.startsWith(`${m.path}/`)) return { tree: m.tree, rel: abs.slice(m.path.length + 1), readOnly: !!m.readOnly };
     }
     return { tree: this.root, rel: abs.slice(1), readOnly: false };

@@ -17,7 +17,8 @@ export interface HttpResponse {
 export type HttpHandler = (req: HttpRequest) => HttpResponse | Promise<HttpResponse>;
 
 /** Finds the server listening at host:port as seen from a pod; undefined means connection refused. */
-export type Resolver = (host: string, port: number) => HttpHandler | undefined | 'unknown-host';
+export type Resolver = (host: string, port: number) => Resolved | Promise<Resolved>;
+export type Resolved = HttpHandler | undefined | 'unknown-host';
 
 export const STATUS_TEXT: Record<number, string> = {
   200: 'OK', 201: 'Created', 204: 'No Content', 301: 'Moved Permanently', 302: 'Found', 304: 'Not Modified',

@@ -57,6 +57,14 @@ describe('simulated containers through kubectl', () => {
     assert.match(await ok(['logs', 'web', '--tail', '1', '--timestamps']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z /);
   });
 
+  it('proxies to a pod and to a Service, and resolves Service names inside pods', async () => {
+    // `web` serves the page the exec test wrote: its own hostname.
+    assert.equal(await ok(['get', '--raw', '/api/v1/namespaces/default/pods/web:80/proxy/']), 'web\n');
+    await ok(['expose', 'pod', 'web', '--port', '8080', '--target-port', '80']);
+    assert.equal(await ok(['get', '--raw', '/api/v1/namespaces/default/services/web:8080/proxy/']), 'web\n');
+    assert.equal(await ok(['exec', 'web', '--', 'wget', '-qO-', 'http://web.default.svc.cluster.local:8080']), 'web\n');
+  });
+
   it('logs -f streams a looping busybox until it ends', async () => {
     await ok(['run', 'loop', '--image=busybox', '--restart=Never', '--', 'sh', '-c', 'for i in 1 2 3; do echo "Logging from $(hostname) $i"; sleep 1; done']);
     await eventually(['get', 'pod', 'loop', '-o', 'jsonpath={.status.phase}'], (o) => o === 'Running' || o === 'Succeeded', 'loop started');

@@ -106,6 +106,7 @@ export const podDescriptor: ResourceDescriptor = {
     { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'] },
     { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'] },
     { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'] },
+    { name: 'proxy', kind: 'PodProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] },
   ],
   schemaType: 'io.k8s.api.core.v1.Pod',
   defaults: defaultPod,

@@ -161,7 +161,7 @@ export const serviceDescriptor: ResourceDescriptor = {
   categories: ['all'],
   namespaced: true,
   verbs: STANDARD_VERBS,
-  subresources: [STATUS_SUBRESOURCE],
+  subresources: [STATUS_SUBRESOURCE, { name: 'proxy', kind: 'ServiceProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'] }],
   schemaType: 'io.k8s.api.core.v1.Service',
   nameValidator: (name, prefix) => isDNS1035Label(prefix && name.length > 1 && name.endsWith('-') ? `${name.slice(0, -1)}a` : name),
   hasStatus: true,

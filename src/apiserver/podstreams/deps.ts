@@ -3,12 +3,15 @@
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { Clock } from '../../clock/clock.js';
 import type { ContainerDirectory } from '../../kubelet/runtime/directory.js';
+import type { ClusterLookup } from '../../kubelet/runtime/network.js';
 
 export interface PodStreamDeps {
   /** The pod, or throws the API's NotFound error (an ApiError with code 404). */
   getPod(namespace: string, name: string): Pod;
   containers: ContainerDirectory;
   clock: Clock;
+  /** Services and pods for services/NAME/proxy (clientLookup(client) will do). */
+  cluster?: ClusterLookup;
 }
 
 /** The container a request names, or the default one: the annotation kubectl honours, else the first. */

@@ -51,7 +51,7 @@ export function curl(resolve: Resolver, remote: () => string): Program {
     if (!url) return err(2, 'no URL specified');
     const u = parseUrl(url);
     if (!u) return err(3, 'URL rejected: Malformed input to a URL function');
-    const handler = resolve(u.host, u.port);
+    const handler = await resolve(u.host, u.port);
     if (handler === 'unknown-host') return err(6, `Could not resolve host: ${u.host}`);
     if (!handler) return err(7, `Failed to connect to ${u.host} port ${u.port} after 0 ms: Couldn't connect to server`);
     const res = await handler({ method, path: u.path || '/', headers: { host: u.host, 'user-agent': 'curl/8.5.0' }, remote: remote() });
@@ -78,19 +78,26 @@ export function wget(resolve: Resolver, remote: () => string): Program {
     let url: string | undefined;
     for (let i = 0; i < a.length; i++) {
       const x = a[i] as string;
-      if (x === '-O') output = a[++i];
-      else if (x.startsWith('-O')) output = x.slice(2);
-      else if (x === '-q' || x === '--quiet') quiet = true;
+      if (x === '--quiet') quiet = true;
       else if (x === '-T' || x === '--timeout') i++;
-      else if (x.startsWith('-') && x.includes('q')) quiet = true;
-      else if (!x.startsWith('-')) url = x;
+      else if (x.startsWith('--')) continue;
+      else if (x.startsWith('-') && x.length > 1) {
+        // Short options cluster, and -O takes the rest of the cluster or the next word: -qO- is common.
+        for (let j = 1; j < x.length; j++) {
+          if (x[j] === 'q') quiet = true;
+          else if (x[j] === 'O') {
+            output = j + 1 < x.length ? x.slice(j + 1) : a[++i];
+            break;
+          }
+        }
+      } else url = x;
     }
     if (!url) {
       ctx.stderr('BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: wget [-cqS] [-O FILE] URL...\n');
       return 1;
     }
     const u = parseUrl(url);
-    const handler = u ? resolve(u.host, u.port) : 'unknown-host';
+    const handler = u ? await resolve(u.host, u.port) : 'unknown-host';
     if (!u || handler === 'unknown-host') {
       ctx.stderr(`wget: bad address '${u?.host ?? url}'\n`);
       return 1;

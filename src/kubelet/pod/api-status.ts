@@ -44,8 +44,8 @@ export function containerStatus(c: ContainerState, opts: ContainerStatusOptions)
     state = opts.reportUnknown ? UNKNOWN_AT_TERMINATION : { waiting: waitingOf(c.waiting, opts.defaultWaiting) };
   } else if (inst.finishedAt === undefined) {
     state = { running: { startedAt: rfc3339(inst.startedAt) } };
-    started = true;
-    ready = c.role !== 'init';
+    started = inst.started !== false;
+    ready = c.role !== 'init' && started && inst.ready !== false;
   } else if (opts.restartPending && c.waiting) {
     state = { waiting: waitingOf(c.waiting, opts.defaultWaiting) };
     lastState = terminated(inst);

@@ -25,6 +25,13 @@ export interface Instance {
   timers: Set<{ cancel(): void }>;
   /** SIGTERM sent. */
   stopping?: boolean;
+  /** False until the startup probe passes; undefined without one. */
+  started?: boolean;
+  /** The readiness probe's verdict; undefined without one. */
+  ready?: boolean;
+  prober?: { stop(): void };
+  /** Killed for failing its liveness or startup probe: restarted unless the policy is Never. */
+  probeKilled?: boolean;
 }
 
 export interface ContainerState {

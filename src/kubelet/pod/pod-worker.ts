@@ -4,7 +4,7 @@
 // started or dead container within about a second), or when a backoff window ends. Deletion stops the
 // containers (SIGTERM, SIGKILL at the grace deadline), writes the terminal status, then deletes the pod with
 // grace 0 and a UID precondition, as the kubelet's status manager does.
-import type { Container, Pod, PodStatus } from 'kubernetes-types/core/v1.js';
+import type { Container, Pod, PodStatus, Probe } from 'kubernetes-types/core/v1.js';
 import { podDescriptor } from '../../api/kinds/pod.js';
 import type { KubeObject } from '../../api/types.js';
 import type { Client } from '../../client/client.js';
@@ -15,6 +15,7 @@ import { goDuration } from '../go-format.js';
 import type { ImageInfo } from '../images/catalog.js';
 import type { NodeImageStore } from '../images/image-store.js';
 import type { Random } from '../random.js';
+import { clientLookup } from '../runtime/network.js';
 import type { ContainerRole, ContainerRuntime, ProcessExit, ProcessHost } from '../runtime/process.js';
 import type { TimerWheel, WheelHandle } from '../timer-wheel.js';
 import { draw, type TimingProfile } from '../timing.js';
@@ -23,6 +24,7 @@ import { type ConfigLookup, containerConfigError, volumeMountError } from './con
 import { type ContainerState, hasExited, type Instance, isRunning } from './container-state.js';
 import { containersToStart, mainContainersDone, type RestartPolicy, shouldRestart } from './start-plan.js';
 import { isTerminalPhase } from './phase.js';
+import { ContainerProber, type ProbeKind } from './probes.js';
 import { recoverContainers } from './recovery.js';
 import { errorCode, PodStatusWriter } from './status-writer.js';
 
@@ -460,13 +462,67 @@ export class PodWorker {
       timing: this.ctx.timing,
     };
     inst.process = this.ctx.runtime.start(
-      { pod: this.pod, container: c.spec, role: c.role, restartCount: inst.attempt, image: inst.image, containerID: inst.id },
+      {
+        pod: this.pod,
+        container: c.spec,
+        role: c.role,
+        restartCount: inst.attempt,
+        image: inst.image,
+        containerID: inst.id,
+        ...(this.podIP ? { podIP: this.podIP } : {}),
+        hostIP: this.ctx.hostIP(),
+        currentPod: () => this.pod,
+        lookupConfig: this.ctx.lookupConfig,
+        cluster: clientLookup(this.ctx.client),
+      },
       host,
     );
+    if (inst.finishedAt === undefined) this.startProbes(c, inst);
+  }
+
+  // ---- probes ----
+
+  private startProbes(c: ContainerState, inst: Instance): void {
+    const spec = c.spec;
+    if (c.role === 'init' || !(spec.startupProbe || spec.readinessProbe || spec.livenessProbe)) return;
+    const prober = new ContainerProber(spec, inst, inst.startedAt, {
+      now: () => this.ctx.clock.now(),
+      after: (ms, fn) => this.ctx.wheel.after(ms, fn),
+      target: inst.process?.probe,
+      podIP: () => this.podIP ?? '',
+      hostIP: () => this.ctx.hostIP(),
+      failed: (kind, message) => this.event('Warning', 'Unhealthy', `${kind} probe failed: ${message}`, c),
+      changed: () => {
+        if (c.current !== inst || inst.finishedAt !== undefined) return;
+        this.touch();
+        if (this.stage === 'active') this.publish();
+      },
+      unhealthy: (kind, probe) => this.probeKill(c, inst, kind, probe),
+    });
+    inst.prober = prober;
+    prober.start();
+  }
+
+  /** Liveness or startup gave up on the container: stop it (SIGTERM, SIGKILL after the grace period) so the
+   * next sync starts it again. */
+  private probeKill(c: ContainerState, inst: Instance, kind: Exclude<ProbeKind, 'Readiness'>, probe: Probe): void {
+    if (this.stage !== 'active' || c.current !== inst || inst.finishedAt !== undefined || inst.stopping) return;
+    this.event('Normal', 'Killing', `Container ${c.name} failed ${kind.toLowerCase()} probe, will be restarted`, c);
+    inst.stopping = true;
+    inst.probeKilled = true;
+    inst.process?.terminate();
+    const grace = probe.terminationGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30;
+    const kill = this.ctx.wheel.after(Math.max(0, grace) * 1000, () => {
+      if (inst.finishedAt !== undefined || c.current !== inst) return;
+      inst.process?.kill?.();
+      this.onExit(c, inst, { code: 137, reason: 'Error' });
+    });
+    inst.timers.add(kill);
   }
 
   private endInstance(inst: Instance, e: ProcessExit): void {
     inst.finishedAt = this.ctx.clock.now();
+    inst.prober?.stop();
     inst.termination = { exitCode: e.code, reason: e.reason ?? (e.code === 0 ? 'Completed' : 'Error') };
     if (e.message) inst.termination.message = e.message;
     for (const t of inst.timers) t.cancel();
@@ -538,6 +594,7 @@ export class PodWorker {
     for (const c of this.containers) {
       if (!isRunning(c)) continue;
       const inst = c.current as Instance;
+      inst.prober?.stop();
       this.event('Normal', 'Killing', `Stopping container ${c.name}`, c);
       inst.stopping = true;
       inst.process?.terminate();

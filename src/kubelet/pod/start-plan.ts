@@ -9,6 +9,8 @@ export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
 export function shouldRestart(c: ContainerState, policy: RestartPolicy): boolean {
   if (!hasExited(c)) return false;
   if (c.role === 'sidecar') return true;
+  // The kubelet starts a container it killed for a failed probe again in the same sync, whatever it exited with.
+  if (c.current?.probeKilled) return policy !== 'Never';
   const code = c.current?.termination?.exitCode ?? 0;
   if (c.role === 'init') return code !== 0 && policy !== 'Never';
   return policy === 'Always' || (policy === 'OnFailure' && code !== 0);

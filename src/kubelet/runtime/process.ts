@@ -4,7 +4,10 @@
 // work), the default runtime keeps main containers and sidecars running until they are stopped, lets regular
 // init containers finish successfully, and exits 0 on SIGTERM. Tests plug in scripted processes here.
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+import type { HttpRequest, HttpResponse } from '../../containers/http.js';
 import type { ImageInfo } from '../images/catalog.js';
+import type { ConfigLookup } from '../pod/config-refs.js';
+import type { ClusterLookup } from './network.js';
 import type { Random } from '../random.js';
 import { draw, type TimingProfile } from '../timing.js';
 
@@ -31,6 +34,18 @@ export interface ContainerProcess {
   terminate(): void;
   /** SIGKILL: the kubelet records exit code 137 itself; nothing the process does afterwards counts. */
   kill?(): void;
+  /** What the kubelet's prober can reach inside the container; a process without it passes every probe. */
+  probe?: ProbeTarget;
+}
+
+/** The three ways a probe looks into a container. */
+export interface ProbeTarget {
+  /** Runs argv in the container; resolves with its exit code and combined output. */
+  exec(argv: string[]): Promise<{ code: number; output: string }>;
+  /** Asks the pod's server on `port`; undefined when nothing listens there (connection refused). */
+  http(port: number, req: HttpRequest): Promise<HttpResponse | undefined>;
+  /** Something in the pod listens on `port`. */
+  listening(port: number): boolean;
 }
 
 export type ContainerRole = 'init' | 'sidecar' | 'main';
@@ -44,6 +59,15 @@ export interface ContainerStart {
   image: ImageInfo;
   /** `containerd://<64 hex>` */
   containerID: string;
+  /** The sandbox's IP, known before the pod's status says so. */
+  podIP?: string;
+  hostIP?: string;
+  /** The pod as the kubelet last saw it (labels and annotations for the downward API change at run time). */
+  currentPod?: () => Pod;
+  /** ConfigMaps and Secrets for env and projected volumes. */
+  lookupConfig?: ConfigLookup;
+  /** Services and pods, for name resolution inside the container. */
+  cluster?: ClusterLookup;
 }
 
 export interface ContainerRuntime {

@@ -2,9 +2,9 @@
 // simulated shell, on a filesystem of the image's files plus the pod's volumes. Output streams into the
 // instance's log buffer line by line; the program's exit status ends the container, which drives the kubelet's
 // restart logic. Images with no known behaviour keep running until stopped, as before.
-import type { Container, EnvVar, Pod } from 'kubernetes-types/core/v1.js';
+import type { Pod } from 'kubernetes-types/core/v1.js';
 import { ContainerFs, FileTree } from '../../containers/fs.js';
-import type { HttpHandler } from '../../containers/http.js';
+import type { HttpHandler, Resolved } from '../../containers/http.js';
 import { LogBuffer } from '../../containers/logs.js';
 import { curl, wget } from '../../containers/programs/net.js';
 import { type Daemon, fluentd, httpd, nginx, nginxEntrypoint, redis } from '../../containers/programs/servers.js';
@@ -12,60 +12,23 @@ import { python } from '../../containers/programs/train.js';
 import type { Program } from '../../containers/shell/commands.js';
 import { Shell, type System } from '../../containers/shell/interp.js';
 import { EMPTY } from '../../containers/shell/io.js';
+import { containerEnv, expandRefs } from './env.js';
+import { ServiceRouter } from './network.js';
+import { probeTarget } from './probe-target.js';
 import { imageBehaviour } from '../images/behaviour.js';
 import { draw } from '../timing.js';
 import type { ContainerDirectory, ExecIo } from './directory.js';
 import type { ContainerRuntime, ContainerStart, ProcessHost } from './process.js';
 import { containerMounts } from './volumes.js';
 
-/** Kubernetes' $(VAR) references in command, args and env values; $$ escapes. */
-function expandRefs(s: string, env: Record<string, string>): string {
-  return s.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, name: string | undefined) => (m === '$$' ? '$' : name !== undefined && env[name] !== undefined ? env[name] : m));
-}
-
-function fieldValue(pod: Pod, path: string): string {
-  const m = pod.metadata ?? {};
-  const label = /^metadata\.labels\['(.+)'\]$/.exec(path);
-  if (label) return m.labels?.[label[1] as string] ?? '';
-  const ann = /^metadata\.annotations\['(.+)'\]$/.exec(path);
-  if (ann) return m.annotations?.[ann[1] as string] ?? '';
-  return (
-    {
-      'metadata.name': m.name,
-      'metadata.namespace': m.namespace,
-      'metadata.uid': m.uid,
-      'spec.nodeName': pod.spec?.nodeName,
-      'spec.serviceAccountName': pod.spec?.serviceAccountName,
-      'status.podIP': pod.status?.podIP,
-      'status.hostIP': pod.status?.hostIP,
-    }[path] ?? ''
-  );
-}
-
-export function containerEnv(pod: Pod, c: Container, image: Record<string, string> | undefined, hostname: string): Record<string, string> {
-  const env: Record<string, string> = {
-    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-    HOSTNAME: hostname,
-    ...(image ?? {}),
-    KUBERNETES_SERVICE_HOST: '10.96.0.1',
-    KUBERNETES_SERVICE_PORT: '443',
-    KUBERNETES_SERVICE_PORT_HTTPS: '443',
-    KUBERNETES_PORT: 'tcp://10.96.0.1:443',
-    HOME: '/root',
-  };
-  for (const e of (c.env ?? []) as EnvVar[]) {
-    if (e.value !== undefined) env[e.name] = expandRefs(e.value, env);
-    else if (e.valueFrom?.fieldRef) env[e.name] = fieldValue(pod, e.valueFrom.fieldRef.fieldPath);
-    else if (!e.valueFrom) env[e.name] = '';
-  }
-  return env;
-}
-
-function baseTree(files: Record<string, string> | undefined, hostname: string, pod: Pod): FileTree {
+function baseTree(files: Record<string, string> | undefined, hostname: string, pod: Pod, podIP: string | undefined): FileTree {
+  const ns = pod.metadata?.namespace ?? 'default';
+  // A pod with a subdomain also knows its own fully qualified name, as the kubelet writes it into /etc/hosts.
+  const fqdn = pod.spec?.subdomain ? `${hostname}.${pod.spec.subdomain}.${ns}.svc.cluster.local\t` : '';
   const tree = FileTree.from({
     '/etc/hostname': `${hostname}\n`,
-    '/etc/hosts': `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${pod.status?.podIP ?? ''}\t${hostname}\n`,
-    '/etc/resolv.conf': `search ${pod.metadata?.namespace ?? 'default'}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`,
+    '/etc/hosts': `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n${podIP ?? ''}\t${fqdn}${hostname}\n`,
+    '/etc/resolv.conf': `search ${ns}.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n`,
     ...(files ?? {}),
   });
   for (const d of ['tmp', 'root', 'bin', 'usr/bin', 'usr/local/bin', 'var/log', 'var/run', 'dev', 'proc', 'home', 'mnt', 'opt', 'srv', 'run']) tree.mkdirs(d, 0);
@@ -73,6 +36,13 @@ function baseTree(files: Record<string, string> | undefined, hostname: string, p
 }
 
 export function createShellRuntime(directory: ContainerDirectory): ContainerRuntime {
+  const routers = new WeakMap<object, ServiceRouter>();
+  const routerFor = (start: ContainerStart): ServiceRouter | undefined => {
+    if (!start.cluster) return undefined;
+    let r = routers.get(start.cluster);
+    if (!r) routers.set(start.cluster, (r = new ServiceRouter(start.cluster)));
+    return r;
+  };
   return {
     start(start: ContainerStart, host: ProcessHost) {
       const { pod, container: c } = start;
@@ -85,10 +55,14 @@ export function createShellRuntime(directory: ContainerDirectory): ContainerRunt
       const uid = pod.metadata?.uid ?? '';
       const hostname = pod.spec?.hostname ?? name;
       const record = directory.pod(ns, name, uid);
-      if (pod.status?.podIP) record.ip = pod.status.podIP;
+      const podIP = start.podIP ?? pod.status?.podIP;
+      if (podIP) record.ip = podIP;
+      const addresses = { ...(podIP ? { podIP } : {}), ...(start.hostIP ? { hostIP: start.hostIP } : {}) };
+      const lookup = start.lookupConfig;
       const logs = new LogBuffer(() => host.now());
-      const fs = new ContainerFs(baseTree(behaviour?.files, hostname, pod), containerMounts(directory, pod, c), () => host.now());
-      const env = containerEnv(pod, c, behaviour?.env, hostname);
+      const projection = { pod: start.currentPod ?? (() => pod), addresses, ...(lookup ? { lookup } : {}) };
+      const fs = new ContainerFs(baseTree(behaviour?.files, hostname, pod, podIP), containerMounts(directory, pod, c, projection), () => host.now());
+      const env = containerEnv(pod, c, { hostname, addresses, ...(behaviour?.env ? { image: behaviour.env } : {}), ...(lookup ? { lookup } : {}) });
       const argv = [...command, ...args].map((a) => expandRefs(a, env));
       // Nothing to run (an image without behaviour): init containers finish, the others idle until stopped.
       if (argv.length === 0) argv.push(start.role === 'init' ? IDLE_INIT : IDLE);
@@ -104,16 +78,14 @@ export function createShellRuntime(directory: ContainerDirectory): ContainerRunt
         untilTerminated: (code) => new Promise((resolve) => (onTerm = () => host.after(draw(host.random, host.timing.sigtermExit), () => resolve(code)))),
       };
       const remote = () => record.ip ?? '127.0.0.1';
-      const resolve = (h: string, port: number): HttpHandler | undefined | 'unknown-host' => {
-        let servers: Map<number, HttpHandler> | undefined;
-        if (h === 'localhost' || h === '127.0.0.1' || h === hostname || h === record.ip) servers = record.servers;
-        else if (/^\d+\.\d+\.\d+\.\d+$/.test(h)) servers = directory.serversByIP(h);
-        else {
-          const short = h.split('.')[0] as string;
-          servers = directory.servers(ns, short);
-          if (!servers) return 'unknown-host';
-        }
-        return servers?.get(port);
+      const router = routerFor(start);
+      const resolve = async (h: string, port: number): Promise<Resolved> => {
+        if (h === 'localhost' || h === '127.0.0.1' || h === hostname || h === record.ip) return record.servers.get(port);
+        const dest = await router?.resolve(h, port, ns);
+        if (dest === 'refused') return undefined;
+        if (dest && dest !== 'unknown-host') return directory.servers(dest.namespace, dest.pod)?.get(dest.port);
+        if (/^\d+\.\d+\.\d+\.\d+$/.test(h)) return directory.serversByIP(h)?.get(port);
+        return 'unknown-host';
       };
       const programs = new Map<string, Program>([
         ['nginx', nginx(daemon)],
@@ -165,6 +137,7 @@ export function createShellRuntime(directory: ContainerDirectory): ContainerRunt
           finish(128);
         });
       return {
+        probe: probeTarget(exec, record.servers),
         // PID 1 gets no default SIGTERM handler: a shell or sleep ignores it and dies at the grace deadline.
         terminate: () => onTerm?.(),
         kill: () => {

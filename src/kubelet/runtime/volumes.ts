@@ -1,10 +1,12 @@
 // The mounts a container sees: each pod volume resolved to a shared file tree (emptyDir per pod, hostPath per
-// node and path, persistentVolumeClaim per claim), at the container's mountPaths, readOnly honoured.
+// node and path, persistentVolumeClaim per claim, API objects projected as files), at the container's
+// mountPaths, readOnly honoured.
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import { FileTree, type Mount } from '../../containers/fs.js';
 import type { ContainerDirectory } from './directory.js';
+import { isProjected, type ProjectionContext, projectedTree } from './projected.js';
 
-export function containerMounts(dir: ContainerDirectory, pod: Pod, container: Container): Mount[] {
+export function containerMounts(dir: ContainerDirectory, pod: Pod, container: Container, projection?: Omit<ProjectionContext, 'container'>): Mount[] {
   const ns = pod.metadata?.namespace ?? 'default';
   const record = dir.pod(ns, pod.metadata?.name ?? '', pod.metadata?.uid ?? '');
   const mounts: Mount[] = [];
@@ -12,6 +14,12 @@ export function containerMounts(dir: ContainerDirectory, pod: Pod, container: Co
     const v = pod.spec?.volumes?.find((x) => x.name === vm.name);
     if (!v) continue;
     let tree: FileTree | undefined;
+    if (isProjected(v)) {
+      // The kubelet always mounts these read-only.
+      const p = projectedTree(v, { pod: () => pod, ...projection, container });
+      mounts.push({ path: vm.mountPath, tree: p.tree, readOnly: true, refresh: p.refresh });
+      continue;
+    }
     if (v.persistentVolumeClaim) {
       const key = `${ns}/${v.persistentVolumeClaim.claimName}`;
       tree = dir.claims.get(key);

@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { jobDescriptor } from '../../api/kinds/job.js';
+import { podDescriptor } from '../../api/kinds/pod.js';
+import type { KubeObject } from '../../api/types.js';
+import { rfc3339 } from '../../clock/clock.js';
+import { createStack, Driver, type TestStack } from '../runtime/testkit.js';
+import { jobController } from './controller.js';
+import { JOB_TRACKING_FINALIZER } from './types.js';
+
+let stack: TestStack;
+let driver: Driver;
+
+beforeEach(async () => {
+  stack = createStack();
+  driver = new Driver(stack, jobController());
+  await driver.start();
+});
+afterEach(() => driver.stop());
+
+function jobManifest(name: string, spec: Record<string, unknown> = {}): KubeObject {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name },
+    spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox' }] } }, ...spec },
+  } as KubeObject;
+}
+
+async function pods(): Promise<KubeObject[]> {
+  return (await stack.client.list(podDescriptor, 'default')).items.filter((p) => !p.metadata.deletionTimestamp || p.metadata.finalizers?.length);
+}
+
+async function finishPod(pod: KubeObject, phase: 'Succeeded' | 'Failed'): Promise<void> {
+  const fresh = await stack.client.get(podDescriptor, 'default', pod.metadata.name ?? '');
+  const at = rfc3339(stack.clock.now());
+  const status = {
+    phase,
+    containerStatuses: [{ name: 'c', image: 'busybox', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: phase === 'Failed' ? 1 : 0, startedAt: at, finishedAt: at } } }],
+  };
+  await stack.client.update(podDescriptor, 'default', { ...fresh, status }, { subresource: 'status' });
+}
+
+async function getJob(name: string): Promise<KubeObject & { status: Record<string, any> }> {
+  return (await stack.client.get(jobDescriptor, 'default', name)) as KubeObject & { status: Record<string, any> };
+}
+
+const types = (job: { status: Record<string, any> }) => (job.status.conditions ?? []).map((c: { type: string }) => c.type);
+
+describe('job controller', () => {
+  it('runs one pod with the tracking finalizer and completes in two steps', async () => {
+    await stack.client.create(jobDescriptor, 'default', jobManifest('pi'));
+    await driver.drain();
+    const [pod, ...rest] = await pods();
+    assert.equal(rest.length, 0);
+    assert.deepEqual(pod!.metadata.finalizers, [JOB_TRACKING_FINALIZER]);
+    assert.match(pod!.metadata.name ?? '', /^pi-/);
+    let job = await getJob('pi');
+    assert.equal(job.status.active, 1);
+    assert.ok(job.status.startTime);
+    stack.clock.advance(5000);
+    await finishPod(pod!, 'Succeeded');
+    await driver.drain();
+    job = await getJob('pi');
+    assert.deepEqual(types(job), ['SuccessCriteriaMet', 'Complete']);
+    assert.equal(job.status.succeeded, 1);
+    assert.equal(job.status.active, undefined);
+    assert.deepEqual(job.status.uncountedTerminatedPods, {});
+    assert.equal(job.status.completionTime, rfc3339(stack.clock.now()));
+    const after = await stack.client.get(podDescriptor, 'default', pod!.metadata.name ?? '');
+    assert.deepEqual(after.metadata.finalizers ?? [], []);
+    assert.deepEqual(stack.recorder.events.map((e) => e.reason), ['SuccessfulCreate', 'Completed']);
+  });
+
+  it('fails after backoffLimit 2 with three failed pods, waiting 10 s then 20 s', async () => {
+    await stack.client.create(jobDescriptor, 'default', jobManifest('bug', { backoffLimit: 2 }));
+    await driver.drain();
+    for (const wait of [10_000, 20_000]) {
+      const running = (await pods()).filter((p) => !['Succeeded', 'Failed'].includes((p.status as any)?.phase));
+      assert.equal(running.length, 1);
+      await finishPod(running[0]!, 'Failed');
+      await driver.drain();
+      assert.equal((await pods()).length, wait === 10_000 ? 1 : 2, 'no replacement before the backoff');
+      stack.clock.advance(wait - 1);
+      await driver.drain();
+      assert.equal((await pods()).length, wait === 10_000 ? 1 : 2);
+      stack.clock.advance(1);
+      await driver.drain();
+      assert.equal((await pods()).length, wait === 10_000 ? 2 : 3);
+    }
+    const last = (await pods()).find((p) => !['Succeeded', 'Failed'].includes((p.status as any)?.phase));
+    await finishPod(last!, 'Failed');
+    await driver.drain();
+    const job = await getJob('bug');
+    assert.deepEqual(types(job), ['FailureTarget', 'Failed']);
+    assert.equal(job.status.failed, 3);
+    assert.equal(job.status.conditions[1].reason, 'BackoffLimitExceeded');
+    assert.equal(job.status.conditions[1].message, 'Job has reached the specified backoff limit');
+    assert.equal(job.status.completionTime, undefined);
+    assert.ok(stack.recorder.reasons('BackoffLimitExceeded').length === 1);
+  });
+
+  it('backoffLimit 0 fails on the first failure', async () => {
+    await stack.client.create(jobDescriptor, 'default', jobManifest('zero', { backoffLimit: 0 }));
+    await driver.drain();
+    await finishPod((await pods())[0]!, 'Failed');
+    await driver.drain();
+    assert.deepEqual(types(await getJob('zero')), ['FailureTarget', 'Failed']);
+  });
+
+  it('completions 5 / parallelism 2 never runs more than 2 pods', async () => {
+    await stack.client.create(jobDescriptor, 'default', jobManifest('par', { completions: 5, parallelism: 2 }));
+    await driver.drain();
+    for (let done = 0; done < 5; done++) {
+      const running = (await pods()).filter((p) => !['Succeeded', 'Failed'].includes((p.status as any)?.phase));
+      assert.equal(running.length, Math.min(2, 5 - done));
+      await finishPod(running[0]!, 'Succeeded');
+      await driver.drain();
+    }
+    const job = await getJob('par');
+    assert.equal(job.status.succeeded, 5);
+    assert.deepEqual(types(job), ['SuccessCriteriaMet', 'Complete']);
+  });
+
+  it('fails with DeadlineExceeded after activeDeadlineSeconds, counting the killed pod', async () => {
+    await stack.client.create(jobDescriptor, 'default', jobManifest('slow', { activeDeadlineSeconds: 10 }));
+    await driver.drain();
+    stack.clock.advance(10_000);
+    await driver.drain();
+    // Without a kubelet the deleted pod goes as soon as its finalizer is off.
+    const job = await getJob('slow');
+    assert.equal(job.status.failed, 1);
+    assert.deepEqual(types(job), ['FailureTarget', 'Failed']);
+    assert.equal(job.status.conditions[1].reason, 'DeadlineExceeded');
+  });
+
+  it('suspend at create makes no pods and no startTime; resume starts it', async () => {
+    await stack.client.create(jobDescriptor, 'default', jobManifest('sus', { suspend: true }));
+    await driver.drain();
+    let job = await getJob('sus');
+    assert.equal((await pods()).length, 0);
+    assert.equal(job.status.startTime, undefined);
+    assert.equal(job.status.conditions[0].reason, 'JobSuspended');
+    await stack.client.patch(jobDescriptor, 'default', 'sus', 'merge', { spec: { suspend: false } });
+    await driver.drain();
+    job = await getJob('sus');
+    assert.ok(job.status.startTime);
+    assert.equal(job.status.conditions[0].reason, 'JobResumed');
+    assert.equal((await pods()).length, 1);
+  });
+
+  it('takes the finalizer off pods of a deleted job', async () => {
+    await stack.client.create(jobDescriptor, 'default', jobManifest('gone'));
+    await driver.drain();
+    await stack.client.delete(jobDescriptor, 'default', 'gone', { propagationPolicy: 'Background' });
+    await driver.drain();
+    const [pod] = (await stack.client.list(podDescriptor, 'default')).items;
+    assert.deepEqual(pod!.metadata.finalizers ?? [], []);
+  });
+});
