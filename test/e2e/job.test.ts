@@ -27,6 +27,8 @@ function podRows(out: string, prefix: string): string[][] {
 describe('tutorial 7.6: Job', () => {
   it('job.yaml runs the training to completion', async () => {
     assert.equal((await k.ok(['apply', '-f', join(SEED, 'job.yaml')])).trim(), 'job.batch/myjob created');
+    const waited = await k.ok(['wait', '--for=condition=complete', 'job/myjob', '--timeout=60s'], { timeoutMs: 70_000 });
+    assert.equal(waited.trim(), 'job.batch/myjob condition met');
     const jobs = await k.eventually(['get', 'job'], (o) => rows(o)[1]?.slice(0, 3).join(' ') === 'myjob Complete 1/1', 'myjob Complete 1/1', 60_000);
     assert.deepEqual(rows(jobs)[0], ['NAME', 'STATUS', 'COMPLETIONS', 'DURATION', 'AGE']);
     assert.match(rows(jobs)[1]?.[3] ?? '', /^\d+(s|m\d*s?)$/);
@@ -68,6 +70,17 @@ describe('tutorial 7.6: Job', () => {
   });
 });
 
+describe('kubectl create job', () => {
+  it('runs an image to completion and keeps the generated labels on the job', async () => {
+    assert.equal((await k.ok(['create', 'job', 'pi', '--image=busybox', '--', 'sh', '-c', 'echo done'])).trim(), 'job.batch/pi created');
+    await k.ok(['wait', '--for=condition=complete', 'job/pi', '--timeout=60s'], { timeoutMs: 70_000 });
+    const labels = await k.ok(['get', 'job', 'pi', '-o', 'jsonpath={.metadata.labels}']);
+    for (const l of ['batch.kubernetes.io/controller-uid', 'batch.kubernetes.io/job-name', 'controller-uid', 'job-name']) assert.match(labels, new RegExp(`"${l}"`));
+    assert.match(await k.ok(['logs', 'job/pi']), /^done$/m);
+    await k.ok(['delete', 'job', 'pi']);
+  });
+});
+
 describe('tutorial 7.6: CronJob', () => {
   it('cronjob.yaml creates a job every minute that prints the date and the greeting', async () => {
     assert.equal((await k.ok(['apply', '-f', join(SEED, 'cronjob.yaml')])).trim(), 'cronjob.batch/hello created');
@@ -94,6 +107,12 @@ describe('tutorial 7.6: CronJob', () => {
     await k.eventually(['get', 'cronjob', 'hello', '-o', 'jsonpath={.status.lastScheduleTime}'], (o) => Date.parse(o.trim()) - first >= 4 * 60_000, 'four more slots', 60_000);
     const done = await k.eventually(['get', 'job'], (o) => rows(o).slice(1).filter((r) => r[1] === 'Complete').length === 3, 'three completed jobs kept', 30_000);
     assert.ok(rows(done).slice(1).length <= 4);
+  });
+
+  it('kubectl create job --from=cronjob/hello runs the template once', async () => {
+    assert.equal((await k.ok(['create', 'job', 'manual', '--from=cronjob/hello'])).trim(), 'job.batch/manual created');
+    await k.ok(['wait', '--for=condition=complete', 'job/manual', '--timeout=60s'], { timeoutMs: 70_000 });
+    assert.match(await k.ok(['logs', 'job/manual']), /Hello from the Kubernetes cluster/);
   });
 
   it('kubectl delete cronjob --all removes it and its jobs', async () => {

@@ -157,4 +157,49 @@ describe('job controller', () => {
     const [pod] = (await stack.client.list(podDescriptor, 'default')).items;
     assert.deepEqual(pod!.metadata.finalizers ?? [], []);
   });
+
+  it('Indexed: one pod per index with hostname, env and annotation; completedIndexes 0-2', async () => {
+    await stack.client.create(jobDescriptor, 'default', jobManifest('idx', { completionMode: 'Indexed', completions: 3, parallelism: 3 }));
+    await driver.drain();
+    const all = await pods();
+    assert.equal(all.length, 3);
+    const byIndex = new Map(all.map((p) => [p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'], p]));
+    for (const i of ['0', '1', '2']) {
+      const p = byIndex.get(i) as KubeObject & { spec: any };
+      assert.match(p.metadata.name ?? '', new RegExp(`^idx-${i}-[a-z0-9]{5}$`));
+      assert.equal(p.metadata.labels?.['batch.kubernetes.io/job-completion-index'], i);
+      assert.equal(p.spec.hostname, `idx-${i}`);
+      assert.equal(p.spec.containers[0].env.at(-1).name, 'JOB_COMPLETION_INDEX');
+    }
+    await finishPod(byIndex.get('1')!, 'Succeeded');
+    await driver.drain();
+    assert.equal((await getJob('idx')).status.completedIndexes, '1');
+    await finishPod(byIndex.get('0')!, 'Failed');
+    await driver.drain();
+    stack.clock.advance(10_000);
+    await driver.drain();
+    const again = (await pods()).filter((p) => !['Succeeded', 'Failed'].includes((p.status as any)?.phase));
+    assert.deepEqual(again.map((p) => p.metadata.annotations?.['batch.kubernetes.io/job-completion-index']).sort(), ['0', '2']);
+    for (const p of again) await finishPod(p, 'Succeeded');
+    await driver.drain();
+    const job = await getJob('idx');
+    assert.equal(job.status.completedIndexes, '0-2');
+    assert.equal(job.status.succeeded, 3);
+    assert.equal(job.status.failed, 1);
+    assert.deepEqual(types(job), ['SuccessCriteriaMet', 'Complete']);
+  });
+
+  it('OnFailure: container restarts reaching backoffLimit fail the job', async () => {
+    const spec = { backoffLimit: 2, template: { spec: { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox' }] } } };
+    await stack.client.create(jobDescriptor, 'default', jobManifest('onf', spec));
+    await driver.drain();
+    const [pod] = await pods();
+    const fresh = await stack.client.get(podDescriptor, 'default', pod!.metadata.name ?? '');
+    const status = { phase: 'Running', containerStatuses: [{ name: 'c', image: 'busybox', imageID: '', ready: false, restartCount: 2, state: { waiting: { reason: 'CrashLoopBackOff' } } }] };
+    await stack.client.update(podDescriptor, 'default', { ...fresh, status }, { subresource: 'status' });
+    await driver.drain();
+    const job = await getJob('onf');
+    assert.equal(job.status.conditions[0].type, 'FailureTarget');
+    assert.equal(job.status.conditions[0].reason, 'BackoffLimitExceeded');
+  });
 });

@@ -6,6 +6,7 @@ import type { ControllerContext } from '../runtime/controller.js';
 import { type BackoffRecord, remainingBackoff } from './backoff.js';
 import { setCondition } from './conditions.js';
 import { onlyReplaceFailed } from './counting.js';
+import { pendingIndexes, redundantPods } from './indexed.js';
 import { createPods, deletePods, type ManageDeps, surplus, wantActive } from './manage.js';
 import { conditionTrue, type JobSpec, type JobStatus } from './types.js';
 
@@ -15,6 +16,8 @@ export interface ManageInput {
   succeeded: number;
   record: BackoffRecord;
   now: number;
+  /** Indexed jobs: the indexes that have succeeded. */
+  done?: ReadonlySet<number>;
 }
 
 export interface ManageResult {
@@ -42,6 +45,14 @@ export async function manageJob(job: KubeObject, spec: JobSpec, status: JobStatu
     status.startTime = rfc3339(now);
   }
   const want = wantActive(spec, input.succeeded, active);
+  const completions = spec.completions ?? 0;
+  if (input.done) {
+    const extra = redundantPods(input.active, completions, input.done);
+    if (extra.length) {
+      const r = await deletePods(job, extra, false, d);
+      return withError({ active: active - r.deleted, deleted: r.deleted }, r.error);
+    }
+  }
   if (active > want) {
     const r = await deletePods(job, surplus(input.active, active - want), false, d);
     return withError({ active: active - r.deleted, deleted: r.deleted }, r.error);
@@ -51,7 +62,8 @@ export async function manageJob(job: KubeObject, spec: JobSpec, status: JobStatu
   if (missing <= 0) return { active, deleted: 0 };
   const wait = remainingBackoff(input.record, now);
   if (wait > 0) return { active, deleted: 0, requeueAfter: wait };
-  const r = await createPods(job, spec, missing, d);
+  const indexes = input.done ? pendingIndexes(completions, input.done, input.active, missing) : undefined;
+  const r = await createPods(job, spec, missing, d, indexes);
   return withError({ active: active + r.created, deleted: 0 }, r.error);
 }
 

@@ -9,6 +9,7 @@ import { isNamespaceTerminatingError, type PodControl, SLOW_START_INITIAL_BATCH_
 import { compareActivePods } from '../runtime/pod-ranking.js';
 import { podKey } from '../runtime/pods.js';
 import { hasTrackingFinalizer, type JobSpec } from './types.js';
+import { indexedGenerateName, indexedTemplate } from './indexed.js';
 import { removeTrackingFinalizer, trackedTemplate } from './pods.js';
 
 export const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
@@ -57,15 +58,20 @@ export function surplus(active: readonly KubeObject[], count: number): KubeObjec
   return [...active].sort(compareActivePods).slice(0, count);
 }
 
-export async function createPods(job: KubeObject, spec: JobSpec, count: number, d: ManageDeps): Promise<{ created: number; error?: unknown }> {
-  const n = Math.min(count, MAX_POD_CREATE_DELETE_PER_SYNC);
+/** Creates `count` pods, or with `indexes` one pod per listed index. */
+export async function createPods(job: KubeObject, spec: JobSpec, count: number, d: ManageDeps, indexes?: readonly number[]): Promise<{ created: number; error?: unknown }> {
+  const n = Math.min(indexes ? indexes.length : count, MAX_POD_CREATE_DELETE_PER_SYNC);
   if (n <= 0) return { created: 0 };
   const template = trackedTemplate(spec);
   const ref = newControllerRef(job, JOB_OWNER_KIND);
+  const jobName = job.metadata.name ?? '';
+  let next = 0;
   d.expectations.expectCreations(d.key, n);
   const { successes, error } = await slowStartBatch(n, SLOW_START_INITIAL_BATCH_SIZE, async () => {
+    const i = indexes?.[next++];
     try {
-      await d.podControl.createPod(job.metadata.namespace ?? '', template, job, ref);
+      if (i === undefined) await d.podControl.createPod(job.metadata.namespace ?? '', template, job, ref);
+      else await d.podControl.createPod(job.metadata.namespace ?? '', indexedTemplate(template, jobName, i), job, ref, { generateName: indexedGenerateName(jobName, i) });
     } catch (err) {
       if (!isNamespaceTerminatingError(err)) throw err;
     }

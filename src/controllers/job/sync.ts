@@ -16,6 +16,7 @@ import { timeMs } from '../runtime/pods.js';
 import { type BackoffRecord, nextBackoffRecord } from './backoff.js';
 import { finalTypeOf, MSG_BACKOFF_LIMIT, MSG_COMPLETIONS_REACHED, MSG_DEADLINE, type Outcome, REASON_BACKOFF_LIMIT, REASON_COMPLETIONS_REACHED, REASON_DEADLINE, recordedOutcome, setCondition } from './conditions.js';
 import { countPods, pastBackoffLimitOnFailure } from './counting.js';
+import { formatIntervals, isIndexed, parseIntervals, podIndex } from './indexed.js';
 import { deletePods, type ManageDeps } from './manage.js';
 import { manageJob } from './manage-job.js';
 import { removeTrackingFinalizer } from './pods.js';
@@ -87,7 +88,15 @@ export async function syncJob(key: string, job: KubeObject, ctx: ControllerConte
   const counts = countPods(pods, spec, status, pending);
   let uncSucceeded = [...(status.uncountedTerminatedPods?.succeeded ?? []), ...counts.newSucceeded.map((p) => p.metadata.uid ?? '')];
   let uncFailed = [...(status.uncountedTerminatedPods?.failed ?? []), ...counts.newFailed.map((p) => p.metadata.uid ?? '')];
-  const succeeded = (status.succeeded ?? 0) + uncSucceeded.length;
+  const byUid = new Map(pods.map((p) => [p.metadata.uid ?? '', p]));
+  // Indexed jobs count distinct succeeded indexes, not pods.
+  const done = isIndexed(spec) && spec.completions != null ? parseIntervals(status.completedIndexes as string | undefined, spec.completions) : undefined;
+  const indexOf = (uid: string) => {
+    const pod = byUid.get(uid);
+    return pod ? podIndex(pod) : undefined;
+  };
+  const doneSoon = done ? new Set([...done, ...uncSucceeded.map(indexOf).filter((i): i is number => i !== undefined && i < (spec.completions ?? 0))]) : undefined;
+  const succeeded = doneSoon ? doneSoon.size : (status.succeeded ?? 0) + uncSucceeded.length;
   const failed = (status.failed ?? 0) + uncFailed.length;
   const record = nextBackoffRecord(mem.backoff.get(key), counts.newSucceeded, counts.newFailed, now);
   if (!status.startTime && !spec.suspend) status.startTime = rfc3339(now);
@@ -105,7 +114,7 @@ export async function syncJob(key: string, job: KubeObject, ctx: ControllerConte
     terminating += r.deleted;
     writeError = r.error;
   } else if (!outcome && satisfied && !job.metadata.deletionTimestamp) {
-    const r = await manageJob(job, spec, status, { active: counts.active, terminating, succeeded, record, now }, deps, ctx);
+    const r = await manageJob(job, spec, status, { active: counts.active, terminating, succeeded, record, now, ...(doneSoon ? { done: doneSoon } : {}) }, deps, ctx);
     active = r.active;
     terminating += r.deleted;
     requeue = r.requeueAfter;
@@ -127,26 +136,36 @@ export async function syncJob(key: string, job: KubeObject, ctx: ControllerConte
   mem.backoff.set(key, record);
 
   // Step two: finalizers off; a uid whose pod no longer holds the finalizer moves into the counts.
-  const byUid = new Map(pods.map((p) => [p.metadata.uid ?? '', p]));
-  const done = new Set<string>();
+  const counted = new Set<string>();
   for (const uid of [...uncSucceeded, ...uncFailed]) {
     const pod = byUid.get(uid);
     if (!pod || !hasTrackingFinalizer(pod) || pending.has(uid)) {
-      done.add(uid);
+      counted.add(uid);
       continue;
     }
     try {
       await removeTrackingFinalizer(ctx.client, pod);
       pending.add(uid);
-      done.add(uid);
+      counted.add(uid);
     } catch (err) {
       writeError ??= err;
     }
   }
-  addCount(status, 'succeeded', uncSucceeded.filter((u) => done.has(u)).length);
-  addCount(status, 'failed', uncFailed.filter((u) => done.has(u)).length);
-  uncSucceeded = uncSucceeded.filter((u) => !done.has(u));
-  uncFailed = uncFailed.filter((u) => !done.has(u));
+  if (done) {
+    for (const uid of uncSucceeded.filter((u) => counted.has(u))) {
+      const i = indexOf(uid);
+      if (i !== undefined && i < (spec.completions ?? 0)) done.add(i);
+    }
+    if (done.size) status.completedIndexes = formatIntervals(done);
+    else delete status.completedIndexes;
+    if (done.size) status.succeeded = done.size;
+    else delete status.succeeded;
+  } else {
+    addCount(status, 'succeeded', uncSucceeded.filter((u) => counted.has(u)).length);
+  }
+  addCount(status, 'failed', uncFailed.filter((u) => counted.has(u)).length);
+  uncSucceeded = uncSucceeded.filter((u) => !counted.has(u));
+  uncFailed = uncFailed.filter((u) => !counted.has(u));
   setUncounted(status, uncSucceeded, uncFailed);
 
   if (outcome && uncSucceeded.length === 0 && uncFailed.length === 0 && active === 0 && terminating === 0) finish(job, spec, status, outcome, now, ctx);
