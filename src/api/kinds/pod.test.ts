@@ -176,7 +176,7 @@ describe('Pod descriptor', () => {
     assert.equal(podDescriptor.plural, 'pods');
     assert.deepEqual(podDescriptor.shortNames, ['po']);
     assert.deepEqual(podDescriptor.categories, ['all']);
-    assert.deepEqual(podDescriptor.subresources.map((s) => s.name), ['status', 'binding', 'eviction', 'log', 'exec', 'attach', 'portforward']);
+    assert.deepEqual(podDescriptor.subresources.map((s) => s.name), ['status', 'binding', 'eviction', 'log', 'exec', 'attach', 'portforward', 'proxy']);
     assert.equal(podDescriptor.generation, undefined);
   });
 

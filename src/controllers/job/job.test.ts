@@ -202,4 +202,32 @@ describe('job controller', () => {
     assert.equal(job.status.conditions[0].type, 'FailureTarget');
     assert.equal(job.status.conditions[0].reason, 'BackoffLimitExceeded');
   });
+
+  it('podFailurePolicy: FailJob on an exit code ends the job; Ignore does not count', async () => {
+    const podFailurePolicy = {
+      rules: [
+        { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] },
+        { action: 'FailJob', onExitCodes: { containerName: 'c', operator: 'In', values: [42] } },
+      ],
+    };
+    await stack.client.create(jobDescriptor, 'default', jobManifest('pfp', { podFailurePolicy, backoffLimit: 6 }));
+    await driver.drain();
+    const [first] = await pods();
+    let fresh = await stack.client.get(podDescriptor, 'default', first!.metadata.name ?? '');
+    await stack.client.update(podDescriptor, 'default', { ...fresh, status: { phase: 'Failed', conditions: [{ type: 'DisruptionTarget', status: 'True' }] } }, { subresource: 'status' });
+    await driver.drain();
+    let job = await getJob('pfp');
+    assert.equal(job.status.failed, undefined);
+    const second = (await pods()).find((p) => p.metadata.name !== first!.metadata.name && (p.status as any)?.phase !== 'Failed');
+    assert.ok(second, 'an ignored failure is replaced at once');
+    fresh = await stack.client.get(podDescriptor, 'default', second.metadata.name ?? '');
+    const status = { phase: 'Failed', containerStatuses: [{ name: 'c', image: 'busybox', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 42 } } }] };
+    await stack.client.update(podDescriptor, 'default', { ...fresh, status }, { subresource: 'status' });
+    await driver.drain();
+    job = await getJob('pfp');
+    assert.deepEqual(types(job), ['FailureTarget', 'Failed']);
+    assert.equal(job.status.conditions[1].reason, 'PodFailurePolicy');
+    assert.equal(job.status.conditions[1].message, `Container c for pod default/${second.metadata.name} failed with exit code 42 matching FailJob rule at index 1`);
+    assert.equal(job.status.failed, 1);
+  });
 });

@@ -16,6 +16,7 @@ import { timeMs } from '../runtime/pods.js';
 import { type BackoffRecord, nextBackoffRecord } from './backoff.js';
 import { finalTypeOf, MSG_BACKOFF_LIMIT, MSG_COMPLETIONS_REACHED, MSG_DEADLINE, type Outcome, REASON_BACKOFF_LIMIT, REASON_COMPLETIONS_REACHED, REASON_DEADLINE, recordedOutcome, setCondition } from './conditions.js';
 import { countPods, pastBackoffLimitOnFailure } from './counting.js';
+import { matchFailurePolicy } from './failure-policy.js';
 import { formatIntervals, isIndexed, parseIntervals, podIndex } from './indexed.js';
 import { deletePods, type ManageDeps } from './manage.js';
 import { manageJob } from './manage-job.js';
@@ -86,6 +87,19 @@ export async function syncJob(key: string, job: KubeObject, ctx: ControllerConte
 
   const status = clone(jobStatus(job));
   const counts = countPods(pods, spec, status, pending);
+  // podFailurePolicy: Ignore takes a failure off the books, FailJob ends the job at once.
+  let policyOutcome: Outcome | undefined;
+  const ignored: KubeObject[] = [];
+  if (spec.podFailurePolicy) {
+    const countedFailures: KubeObject[] = [];
+    for (const pod of counts.newFailed) {
+      const m = matchFailurePolicy(spec.podFailurePolicy, pod);
+      if (m?.action === 'Ignore') ignored.push(pod);
+      else countedFailures.push(pod);
+      if (m?.action === 'FailJob' && !policyOutcome) policyOutcome = { type: 'FailureTarget', reason: 'PodFailurePolicy', message: m.message };
+    }
+    counts.newFailed = countedFailures;
+  }
   let uncSucceeded = [...(status.uncountedTerminatedPods?.succeeded ?? []), ...counts.newSucceeded.map((p) => p.metadata.uid ?? '')];
   let uncFailed = [...(status.uncountedTerminatedPods?.failed ?? []), ...counts.newFailed.map((p) => p.metadata.uid ?? '')];
   const byUid = new Map(pods.map((p) => [p.metadata.uid ?? '', p]));
@@ -102,7 +116,7 @@ export async function syncJob(key: string, job: KubeObject, ctx: ControllerConte
   if (!status.startTime && !spec.suspend) status.startTime = rfc3339(now);
 
   const deps: ManageDeps = { key, client: ctx.client, podControl: new PodControl(ctx.client, ctx.recorder), expectations: mem.expectations };
-  let outcome = recordedOutcome(status) ?? failureOutcome(spec, status, failed, pods, now);
+  let outcome = recordedOutcome(status) ?? policyOutcome ?? failureOutcome(spec, status, failed, pods, now);
   let active = counts.active.length;
   let terminating = counts.terminating;
   let requeue: number | undefined;
@@ -134,6 +148,15 @@ export async function syncJob(key: string, job: KubeObject, ctx: ControllerConte
     current = await ctx.client.update(jobDescriptor, namespace, { ...current, status }, { subresource: 'status' });
   }
   mem.backoff.set(key, record);
+
+  for (const pod of ignored) {
+    try {
+      await removeTrackingFinalizer(ctx.client, pod);
+      pending.add(pod.metadata.uid ?? '');
+    } catch (err) {
+      writeError ??= err;
+    }
+  }
 
   // Step two: finalizers off; a uid whose pod no longer holds the finalizer moves into the counts.
   const counted = new Set<string>();
