@@ -134,6 +134,7 @@ export class ResourceStorage {
 
     d.defaults?.(obj);
     d.prepareForCreate?.(obj);
+    dropEmptyMeta(obj);
     if (d.hasStatus && obj.status === undefined) obj.status = {};
     // Mutating admission (address allocation, default storage class) comes before validation, as in
     // kube-apiserver; whatever it reserved is released if the write does not happen.
@@ -352,6 +353,7 @@ export class ResourceStorage {
       }
     }
     obj.metadata.resourceVersion = old.metadata.resourceVersion;
+    dropEmptyMeta(obj);
     const req: AdmissionRequest = { operation: 'UPDATE', descriptor: d, object: obj, old, dryRun: !!opts.dryRun };
     if (subresource) req.subresource = subresource;
     this.runAdmission(req);
@@ -477,6 +479,15 @@ export class ResourceStorage {
 
   private rollbackAdmission(req: AdmissionRequest): void {
     for (const p of this.admission) p.rollback?.(req);
+  }
+}
+
+/** Go omits empty metadata lists and maps (omitempty), so `finalizers: []` left by a patch is not stored. */
+function dropEmptyMeta(obj: KubeObject): void {
+  const m = obj.metadata as Record<string, unknown>;
+  for (const k of ['labels', 'annotations', 'finalizers', 'ownerReferences', 'managedFields']) {
+    const v = m[k];
+    if (v === null || (Array.isArray(v) && v.length === 0) || (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0)) delete m[k];
   }
 }
 
