@@ -11,7 +11,7 @@ import type { LabelSelector } from '../../api/selectors/labels.js';
 import type { KubeObject } from '../../api/types.js';
 import type { Client } from '../../client/client.js';
 import type { SharedInformer } from '../../client/informer.js';
-import { computeHash } from '../deployment/template.js';
+import { computeHash } from '../runtime/hash.js';
 import { ControllerRefManager, isNotFound, newControllerRef, ownerKindOf } from '../runtime/claim.js';
 import { dsSpec, dsStatus, HASH_LABEL } from './types.js';
 

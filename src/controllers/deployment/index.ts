@@ -1,4 +1,4 @@
 // The Deployment controller: rolling updates, Recreate, proportional scaling, pause/resume, rollbacks found
 // by template equality, revision history and the status `kubectl rollout status` reads.
 export { deploymentController } from './controller.js';
-export { computeHash, equalIgnoreHash } from './template.js';
+export { equalIgnoreHash } from './template.js';

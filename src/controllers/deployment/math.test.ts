@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../../api/types.js';
 import { maxSurge, maxUnavailable, resolveFenceposts, scaledValue } from './rollout-math.js';
-import { computeHash, equalIgnoreHash } from './template.js';
+import { computeHash } from '../runtime/hash.js';
+import { equalIgnoreHash } from './template.js';
 
 function d(replicas: number, surge: number | string, unavailable: number | string): KubeObject {
   return { metadata: {}, spec: { replicas, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: surge, maxUnavailable: unavailable } } } };

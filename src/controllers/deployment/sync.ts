@@ -13,7 +13,7 @@ import { errorMessage, isNotFound, newControllerRef, ownerKindOf } from '../runt
 import { isNamespaceTerminatingError } from '../runtime/pod-control.js';
 import { replicasAnnotation, replicasAnnotationsNeedUpdate, setNewReplicaSetAnnotations, setReplicasAnnotations, ANNOTATION_INT } from './annotations.js';
 import { getCondition, newCondition, PROGRESSING, REASON, setCondition } from './conditions.js';
-import { computeHash } from './template.js';
+import { computeHash } from '../runtime/hash.js';
 import { maxSurge, maxUnavailable, newRSNewReplicas, proportionalSizes } from './rollout-math.js';
 import {
   availableSum,

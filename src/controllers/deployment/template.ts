@@ -1,7 +1,7 @@
 // Pod template identity. Two templates are the same when they differ only in the pod-template-hash label
 // and in how JSON spells "nothing": kubectl's rollback patch carries `creationTimestamp: null`, Go's key
 // order and empty maps where the stored object has none, and all of that must still find the old ReplicaSet.
-// The hash gives each distinct template a stable ReplicaSet name.
+// The hash (src/controllers/runtime/hash.ts) gives each distinct template a stable ReplicaSet name.
 import { semanticEqual } from '../../api/kinds/object-helpers.js';
 import { HASH_LABEL } from './types.js';
 
@@ -16,69 +16,4 @@ function withoutHashLabel(tpl: unknown): unknown {
 
 export function equalIgnoreHash(a: unknown, b: unknown): boolean {
   return semanticEqual(withoutHashLabel(a), withoutHashLabel(b));
-}
-
-/** A deterministic text for a JSON value: keys sorted, zero values left out (absent and empty are one). */
-function dump(v: unknown, out: string[]): void {
-  if (v === null || v === undefined) {
-    out.push('nil');
-    return;
-  }
-  if (Array.isArray(v)) {
-    out.push('[');
-    for (const x of v) {
-      dump(x, out);
-      out.push(',');
-    }
-    out.push(']');
-    return;
-  }
-  if (typeof v === 'object') {
-    out.push('{');
-    for (const k of Object.keys(v).sort()) {
-      const x = (v as Record<string, unknown>)[k];
-      if (isZero(x)) continue;
-      out.push(JSON.stringify(k), ':');
-      dump(x, out);
-      out.push(',');
-    }
-    out.push('}');
-    return;
-  }
-  out.push(JSON.stringify(v));
-}
-
-function isZero(v: unknown): boolean {
-  if (v === undefined || v === null || v === '' || v === 0 || v === false) return true;
-  if (Array.isArray(v)) return v.length === 0;
-  return typeof v === 'object' && Object.keys(v as object).length === 0;
-}
-
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 0x01000193;
-
-function fnv1a(bytes: Uint8Array, seed = FNV_OFFSET): number {
-  let h = seed;
-  for (const b of bytes) {
-    h ^= b;
-    h = Math.imul(h, FNV_PRIME) >>> 0;
-  }
-  return h >>> 0;
-}
-
-// The digits of the decimal hash, mapped the way kube's SafeEncodeString maps them, so names look real.
-const DIGIT_ALPHABET = '456789bcdf';
-
-/** The pod-template-hash of a template: FNV-32a of a stable dump, with the collision count mixed in as eight
- * little-endian bytes so that bumping it yields a different name. */
-export function computeHash(template: unknown, collisionCount?: number): string {
-  const parts: string[] = [];
-  dump(template, parts);
-  let h = fnv1a(new TextEncoder().encode(parts.join('')));
-  if (collisionCount !== undefined && collisionCount !== null) {
-    const extra = new Uint8Array(8);
-    new DataView(extra.buffer).setUint32(0, collisionCount >>> 0, true);
-    h = fnv1a(extra, h);
-  }
-  return String(h).replace(/\d/g, (c) => DIGIT_ALPHABET[Number(c)] as string);
 }

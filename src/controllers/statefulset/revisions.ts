@@ -7,6 +7,7 @@ import { clone } from '../../api/meta.js';
 import { semanticEqual } from '../../api/kinds/object-helpers.js';
 import type { KubeObject } from '../../api/types.js';
 import { newControllerRef } from '../runtime/claim.js';
+import { revisionHash } from '../runtime/hash.js';
 import { REVISION_LABEL, setSpec } from './types.js';
 
 function sortedKeys(v: unknown): unknown {
@@ -28,24 +29,6 @@ export function revisionData(set: KubeObject): Record<string, unknown> {
   return sortedKeys({ spec: { template } }) as Record<string, unknown>;
 }
 
-// FNV-32 (multiply, then xor): the variant kube hashes revisions with, unlike the 32a of template hashes.
-function fnv32(bytes: Uint8Array, seed = 0x811c9dc5): number {
-  let h = seed;
-  for (const b of bytes) {
-    h = Math.imul(h, 0x01000193) >>> 0;
-    h = (h ^ b) >>> 0;
-  }
-  return h >>> 0;
-}
-
-const DIGITS = '456789bcdf';
-
-export function revisionHash(data: unknown, collisionCount?: number): string {
-  const enc = new TextEncoder();
-  let h = fnv32(enc.encode(JSON.stringify(data)));
-  if (collisionCount !== undefined) h = fnv32(enc.encode(String(collisionCount)), h);
-  return String(h).replace(/\d/g, (c) => DIGITS[Number(c)] as string);
-}
 
 export function revisionNumber(rev: KubeObject): number {
   return (rev as unknown as ControllerRevision).revision ?? 0;
