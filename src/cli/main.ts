@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // kubeloop's command line.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { nodeCommand } from './node.js';
 import { runUp, type UpOptions } from './up.js';
 
 function intArg(name: string, min: number, max: number) {
@@ -51,6 +52,7 @@ export function buildCli(): Command {
     .action(async (opts: UpOptions) => {
       await runUp(opts);
     });
+  program.addCommand(nodeCommand());
   return program;
 }
 

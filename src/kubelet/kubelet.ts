@@ -11,6 +11,7 @@ import { NodeImageStore } from './images/image-store.js';
 import { admitPod, type HostPort, type NodeUsage, type PodDemand, podDemand } from './node/admission.js';
 import { type MachineIdentity, machineIdentity, nodeInternalIP, nodePodCIDR, PodIPAllocator } from './node/identity.js';
 import { NodeLease } from './node/lease.js';
+import { kubeletStopped } from './node/power.js';
 import { ALLOCATABLE_AMOUNTS, buildNodeStatus, CONDITION_EVENTS, DEFAULT_ANNOTATIONS, defaultLabels, sameNodeStatus } from './node/node-status.js';
 import type { ConfigLookup } from './pod/config-refs.js';
 import { isTerminalPhase } from './pod/phase.js';
@@ -61,9 +62,14 @@ export class SimulatedKubelet {
   private leaseTimer?: WheelHandle;
   private stopped = false;
   private posting = false;
+  /** Switched off through the Node's annotation: alive inside (timers, containers) but silent to the API. */
+  private off: boolean;
+  /** Pod events that arrived while switched off, latest per pod, handled when switched back on. */
+  private readonly missed = new Map<string, { pod: Pod; removed: boolean }>();
 
   constructor(private readonly opts: KubeletOptions) {
     this.node = opts.node;
+    this.off = kubeletStopped(opts.node);
     this.name = opts.node.metadata?.name ?? '';
     this.index = opts.index;
     this.internalIP = nodeInternalIP(opts.index);
@@ -90,6 +96,7 @@ export class SimulatedKubelet {
       describeImage: (spec) => this.describeImage(spec),
       lookupConfig: opts.lookupConfig,
       released: (w) => this.unaccount(w.uid),
+      held: () => this.off,
       log: opts.log,
     };
   }
@@ -118,6 +125,11 @@ export class SimulatedKubelet {
 
   nodeChanged(node: Node): void {
     this.node = node;
+    const off = kubeletStopped(node);
+    if (off !== this.off) {
+      this.off = off;
+      if (!off) this.switchedOn();
+    }
     if (node.spec?.podCIDR && node.spec.podCIDR !== this.podCIDR && this.workers.size === 0) {
       this.podCIDR = node.spec.podCIDR;
       this.ips = new PodIPAllocator(this.podCIDR);
@@ -126,9 +138,32 @@ export class SimulatedKubelet {
 
   // ---- pods ----
 
+  /** Whether the kubelet is switched off through its Node's annotation. */
+  get switchedOff(): boolean {
+    return this.off;
+  }
+
+  /** Back on: heartbeats at once (so the node is Ready without waiting a period), then catches up with pods. */
+  private switchedOn(): void {
+    void this.postStatus(true).catch((err) => this.opts.log(`posting status of node ${this.name} failed`, err));
+    // One renewal now, outside the timer chain, which carries on at its own pace.
+    void this.lease.renew().catch((err) => this.opts.log(`renewing the lease of node ${this.name} failed`, err));
+    const missed = [...this.missed.values()];
+    this.missed.clear();
+    for (const { pod, removed } of missed) {
+      if (removed) this.podRemoved(pod);
+      else this.podChanged(pod);
+    }
+    for (const w of this.workers.values()) w.resumed();
+  }
+
   podChanged(pod: Pod): void {
     if (this.stopped) return;
     const uid = pod.metadata?.uid ?? '';
+    if (this.off) {
+      this.missed.set(uid, { pod, removed: false });
+      return;
+    }
     const existing = this.workers.get(uid);
     if (existing) {
       existing.update(pod);
@@ -151,6 +186,10 @@ export class SimulatedKubelet {
 
   podRemoved(pod: Pod): void {
     const uid = pod.metadata?.uid ?? '';
+    if (this.off && !this.stopped) {
+      this.missed.set(uid, { pod, removed: true });
+      return;
+    }
     const w = this.workers.get(uid);
     if (!w) return;
     this.workers.delete(uid);
@@ -261,7 +300,7 @@ export class SimulatedKubelet {
 
   /** Posts node status when it changed (or someone else changed it), or when the report period has passed. */
   private async postStatus(force: boolean): Promise<void> {
-    if (this.stopped || this.posting) return;
+    if (this.stopped || this.posting || this.off) return;
     const now = this.opts.clock.now();
     const { status, events } = buildNodeStatus({
       name: this.name,
@@ -289,8 +328,7 @@ export class SimulatedKubelet {
 
   private renewLease(): void {
     if (this.stopped) return;
-    void this.lease
-      .renew()
+    void (this.off ? Promise.resolve() : this.lease.renew())
       .catch((err) => this.opts.log(`renewing the lease of node ${this.name} failed`, err))
       .finally(() => {
         if (!this.stopped) this.leaseTimer = this.opts.wheel.after(this.opts.timing.leaseRenewMs, () => this.renewLease());

@@ -49,6 +49,8 @@ export interface PodWorkerContext {
   describeImage(spec: string): ImageInfo | undefined;
   /** The pod stopped counting against the node's resources. */
   released(worker: PodWorker): void;
+  /** The kubelet is switched off: status writes wait until it is back. */
+  held?(): boolean;
   log(message: string, err?: unknown): void;
 }
 
@@ -112,6 +114,7 @@ export class PodWorker {
       seen: (p) => this.seen(p),
       gone: () => this.removed(),
       log: (m, e) => ctx.log(m, e),
+      held: () => ctx.held?.() ?? false,
     });
   }
 
@@ -194,6 +197,17 @@ export class PodWorker {
       }
     }
     if (changed) this.requestSync(0);
+  }
+
+  /** The kubelet is back from being switched off: writes what waited, and puts back the status others changed
+   * meanwhile (the node controller marks the pods of a silent node not ready). */
+  resumed(): void {
+    if (this.stage === 'gone') return;
+    if (this.writer.busy) {
+      this.writer.unhold();
+      return;
+    }
+    if (this.lastStatus && kubeletOwnedView(this.pod.status) !== kubeletOwnedView(this.lastStatus)) this.publish(true);
   }
 
   /** The pod is gone from the API (or replaced): stop everything without further writes. */

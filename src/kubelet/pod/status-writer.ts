@@ -22,6 +22,8 @@ export interface StatusWriterHost {
   /** The pod no longer exists, or was replaced by another with the same name. */
   gone(): void;
   log(message: string, err: unknown): void;
+  /** While true, writes wait: the node's kubelet is switched off and must not be seen doing anything. */
+  held?(): boolean;
 }
 
 const MAX_CONFLICT_RETRIES = 5;
@@ -45,7 +47,7 @@ export class PodStatusWriter {
   request(): void {
     if (this.stopped) return;
     this.pending = true;
-    if (this.running || this.scheduled) return;
+    if (this.running || this.scheduled || this.host.held?.()) return;
     this.scheduled = true;
     this.host.defer(() => {
       this.scheduled = false;
@@ -64,6 +66,11 @@ export class PodStatusWriter {
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
+  /** The hold ended: sends whatever was asked for meanwhile. */
+  unhold(): void {
+    if (this.pending) this.request();
+  }
+
   stop(): void {
     this.stopped = true;
     this.pending = false;
@@ -73,7 +80,7 @@ export class PodStatusWriter {
   private async run(): Promise<void> {
     this.running = true;
     try {
-      while (this.pending && !this.stopped) {
+      while (this.pending && !this.stopped && !this.host.held?.()) {
         this.pending = false;
         await this.writeOnce();
       }
