@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { ApiError, errors } from '../api/errors.js';
 import type { Status } from '../api/types.js';
 import { RawJson } from './storage/decode.js';
+import { decodeProtobufBody } from './protobuf/index.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -87,7 +88,13 @@ export function parseBody(buf: Buffer, contentType: string | undefined, raw = fa
     }
   }
   const accepted = ['application/json', 'application/yaml'];
-  if (mt === 'application/vnd.kubernetes.protobuf') throw errors.unsupportedMediaType(accepted, 'kubeloop does not decode protobuf request bodies yet');
+  if (mt === 'application/vnd.kubernetes.protobuf') {
+    try {
+      return decodeProtobufBody(buf);
+    } catch (err) {
+      throw errors.badRequest((err as Error).message);
+    }
+  }
   throw errors.unsupportedMediaType(accepted);
 }
 

@@ -71,7 +71,7 @@ describe('tutorial 7.6: Job', () => {
 });
 
 describe('kubectl create job', () => {
-  it('runs an image to completion and keeps the generated labels on the job', { todo: 'kubectl create job sends a protobuf body, which the API server cannot decode yet' }, async () => {
+  it('runs an image to completion and keeps the generated labels on the job', async () => {
     assert.equal((await k.ok(['create', 'job', 'pi', '--image=busybox', '--', 'sh', '-c', 'echo done'])).trim(), 'job.batch/pi created');
     await k.ok(['wait', '--for=condition=complete', 'job/pi', '--timeout=60s'], { timeoutMs: 70_000 });
     const labels = await k.ok(['get', 'job', 'pi', '-o', 'jsonpath={.metadata.labels}']);
@@ -109,7 +109,7 @@ describe('tutorial 7.6: CronJob', () => {
     assert.ok(rows(done).slice(1).length <= 4);
   });
 
-  it('kubectl create job --from=cronjob/hello runs the template once', { todo: 'kubectl create job sends a protobuf body, which the API server cannot decode yet' }, async () => {
+  it('kubectl create job --from=cronjob/hello runs the template once', async () => {
     assert.equal((await k.ok(['create', 'job', 'manual', '--from=cronjob/hello'])).trim(), 'job.batch/manual created');
     await k.ok(['wait', '--for=condition=complete', 'job/manual', '--timeout=60s'], { timeoutMs: 70_000 });
     assert.match(await k.ok(['logs', 'job/manual']), /Hello from the Kubernetes cluster/);

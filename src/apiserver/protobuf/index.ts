@@ -1,0 +1,1 @@
+export { decodeProtobufBody } from './decode.js';
