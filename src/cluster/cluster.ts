@@ -19,6 +19,8 @@ import { jobController } from '../controllers/job/index.js';
 import { ttlAfterFinishedController } from '../controllers/ttlafterfinished/index.js';
 import { replicaSetController, replicationControllerController } from '../controllers/replicaset/index.js';
 import { statefulSetController } from '../controllers/statefulset/index.js';
+import { endpointsController } from '../controllers/endpoints/index.js';
+import { endpointSliceController } from '../controllers/endpointslice/index.js';
 import { ensureDefaultStorageClass, volumeControllers } from '../controllers/volume/index.js';
 import { LeaderElector } from '../controllers/runtime/leader.js';
 import { ControllerManager } from '../controllers/runtime/manager.js';
@@ -104,6 +106,8 @@ export class Cluster {
     await manager.add(deploymentController());
     await manager.add(daemonSetController());
     await manager.add(statefulSetController());
+    await manager.add(endpointsController());
+    await manager.add(endpointSliceController());
     for (const def of volumeControllers()) await manager.add(def);
     await manager.add(jobController());
     await manager.add(cronJobController());
