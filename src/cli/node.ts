@@ -1,13 +1,12 @@
 // `kubeloop node ...`: conveniences for simulated nodes that go through the API like kubectl does, so they
 // work against any running kubeloop and leave nothing kubectl could not have done itself.
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Node, Taint } from 'kubernetes-types/core/v1.js';
 import { nodeDescriptor } from '../api/kinds/node.js';
 import type { KubeObject } from '../api/types.js';
 import type { Client } from '../client/client.js';
 import { httpClientFromKubeconfig } from '../client/http.js';
+import { kubeconfigPathForMerge } from './kubeconfig.js';
 import { DEFAULT_ANNOTATIONS, defaultLabels } from '../kubelet/node/node-status.js';
 import { KUBELET_STATE_ANNOTATION, KUBELET_STOPPED, kubeletStopped } from '../kubelet/node/power.js';
 
@@ -23,14 +22,8 @@ export interface AddOptions {
 
 type Print = (line: string) => void;
 
-export function defaultKubeconfig(env: NodeJS.ProcessEnv = process.env): string {
-  // Like kubectl, the first file of a KUBECONFIG list is where our context lives.
-  const first = env.KUBECONFIG?.split(process.platform === 'win32' ? ';' : ':').find(Boolean);
-  return first ?? join(homedir(), '.kube', 'config');
-}
-
 export async function connect(opts: ConnectionOptions): Promise<Client> {
-  return httpClientFromKubeconfig(opts.kubeconfig ?? defaultKubeconfig(), opts.context ?? 'kubeloop');
+  return httpClientFromKubeconfig(opts.kubeconfig ?? kubeconfigPathForMerge(), opts.context ?? 'kubeloop');
 }
 
 function code(err: unknown): number | undefined {

@@ -8,7 +8,6 @@ import { podDescriptor } from '../../api/kinds/pod.js';
 import { serviceDescriptor } from '../../api/kinds/service.js';
 import type { KubeObject } from '../../api/types.js';
 import { deepEqualJson } from '../../api/validation/meta.js';
-import { objectKey } from '../../client/informer.js';
 import { labelsFor } from '../endpoints/controller.js';
 import { podSelectorOf, selectedPods, servicesSelecting } from '../endpoints/service-pods.js';
 import { TRIGGER_TIME_ANNOTATION, TriggerTimeTracker } from '../endpoints/trigger-time.js';

@@ -4,7 +4,7 @@
 // restart logic. Images with no known behaviour keep running until stopped, as before.
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import { ContainerFs, FileTree } from '../../containers/fs.js';
-import type { HttpHandler, Resolved } from '../../containers/http.js';
+import type { Resolved } from '../../containers/http.js';
 import { LogBuffer } from '../../containers/logs.js';
 import { curl, wget } from '../../containers/programs/net.js';
 import { type Daemon, fluentd, httpd, nginx, nginxEntrypoint, redis } from '../../containers/programs/servers.js';
