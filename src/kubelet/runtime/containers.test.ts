@@ -21,14 +21,21 @@ async function exec(c: TestCluster, pod: string, container: string, argv: string
   return { out, err, code };
 }
 
+async function turnsUntil(cond: () => boolean, turns = 500): Promise<void> {
+  for (let i = 0; i < turns && !cond(); i++) await new Promise((r) => setImmediate(r));
+}
+
 test('a looping busybox streams one line per sleep of cluster time', async () => {
   const c = await startTestCluster();
   try {
     await c.createPod({ containers: [{ name: 'logger', image: 'busybox', command: ['sh', '-c', 'while true; do echo Logging from $(hostname); sleep 10; done'] }] }, 'logger');
     await c.until(async () => podStatusText(await c.pod('logger'), c.clock.now()) === 'Running');
     await c.advance(1);
+    // The loop's steps are asynchronous: give the event loop turns (not clock time) until the line lands.
+    await turnsUntil(() => logText(c, 'logger', 'logger') !== '');
     assert.equal(logText(c, 'logger', 'logger'), 'Logging from logger\n');
     await c.advance(30_000);
+    await turnsUntil(() => logText(c, 'logger', 'logger').length >= 'Logging from logger\n'.length * 4);
     assert.equal(logText(c, 'logger', 'logger'), 'Logging from logger\n'.repeat(4));
   } finally {
     await c.stop();
