@@ -15,6 +15,7 @@ import { ResourceStorage } from './storage/generic.js';
 import { listPrefix } from './storage/keys.js';
 import { createServiceAllocator, reserveServiceAddresses, serviceAddressAdmission } from '../api/kinds/service-alloc.js';
 import { defaultStorageClassAdmission } from '../api/kinds/pvc-default-class.js';
+import { storageObjectInUseProtectionAdmission } from '../api/kinds/storage-protection-admission.js';
 import { writeUnauthorized } from './authn.js';
 import { handleExecUpgrade, type PodStreamDeps } from './podstreams/index.js';
 
@@ -60,6 +61,7 @@ export class ApiServer {
     }
     const classes = registry.kind('storage.k8s.io', 'StorageClass');
     if (classes) this.storage.addAdmission(defaultStorageClassAdmission(() => store.list(listPrefix(classes)).entries.map((e) => e.object)));
+    this.storage.addAdmission(storageObjectInUseProtectionAdmission());
   }
 
   /** Starts serving; resolves with the bound address. */

@@ -22,6 +22,8 @@ import { statefulSetController } from '../controllers/statefulset/index.js';
 import { endpointsController } from '../controllers/endpoints/index.js';
 import { endpointSliceController } from '../controllers/endpointslice/index.js';
 import { ensureDefaultStorageClass, volumeControllers } from '../controllers/volume/index.js';
+import { pvcProtectionController } from '../controllers/volume/protection-pvc.js';
+import { pvProtectionController } from '../controllers/volume/protection-pv.js';
 import { LeaderElector } from '../controllers/runtime/leader.js';
 import { ControllerManager } from '../controllers/runtime/manager.js';
 import { startNodeSimulation } from '../kubelet/index.js';
@@ -109,6 +111,8 @@ export class Cluster {
     await manager.add(endpointsController());
     await manager.add(endpointSliceController());
     for (const def of volumeControllers()) await manager.add(def);
+    await manager.add(pvcProtectionController());
+    await manager.add(pvProtectionController());
     await manager.add(jobController());
     await manager.add(cronJobController());
     await manager.add(ttlAfterFinishedController());

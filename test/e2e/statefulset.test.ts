@@ -4,11 +4,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { kube, rows } from './expect.js';
 import { type Cluster, startKubeloop } from './harness.js';
 
 const MANIFEST = join(import.meta.dirname, '..', '..', '..', 'shared', 'seed', 'manifests', 'mysts.yaml');
 
 let c: Cluster;
+const { ok, eventually } = kube(() => c);
 
 before(async () => {
   c = await startKubeloop({ args: ['--nodes', '2', '--time-scale', '4'] });
@@ -18,27 +20,8 @@ after(async () => {
   await c?.stop();
 });
 
-async function ok(args: string[]): Promise<string> {
-  const r = await c.kubectl(args);
-  assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}\n--- server log ---\n${c.logs().slice(-3000)}`);
-  return r.stdout;
-}
 
-function rows(out: string): string[][] {
-  return out.trim().split('\n').filter(Boolean).map((l) => l.trim().split(/\s{2,}/));
-}
 
-async function eventually(args: string[], pred: (out: string) => boolean, what: string, timeoutMs = 60_000): Promise<string> {
-  const end = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < end) {
-    const r = await c.kubectl(args);
-    last = `${r.stdout}${r.stderr}`;
-    if (r.code === 0 && pred(r.stdout)) return r.stdout;
-    await new Promise((res) => setTimeout(res, 200));
-  }
-  throw new Error(`timed out waiting for ${what}; last output of kubectl ${args.join(' ')}:\n${last}\n--- server log ---\n${c.logs().slice(-3000)}`);
-}
 
 describe('tutorial 7.4: StatefulSet', () => {
   it('a default local-path StorageClass exists', async () => {
@@ -121,5 +104,16 @@ describe('tutorial 7.4: StatefulSet', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(await ok(['exec', 'mysts-0', '--', 'curl', '-s', 'http://localhost']), 'mysts-0\n');
     assert.equal(await ok(['rollout', 'history', 'sts', 'mysts']), 'statefulset.apps/mysts \nREVISION  CHANGE-CAUSE\n1         <none>\n\n');
+  });
+
+  it('a claim in use stays Terminating until its pod is gone; the tutorial cleanup removes everything', async () => {
+    await ok(['delete', 'pvc', 'vol-mysts-0', '--wait=false']);
+    const pvc = rows(await ok(['get', 'pvc', 'vol-mysts-0', '--no-headers']));
+    assert.equal(pvc[0]?.[1], 'Terminating');
+    await ok(['delete', 'sts', 'mysts']);
+    await ok(['delete', 'svc', 'mysts']);
+    await eventually(['get', 'pvc', '--no-headers'], (o) => !o.includes('vol-mysts-0'), 'the protected claim to go once its pod is gone');
+    await ok(['delete', 'pvc', '--all']);
+    await eventually(['get', 'pv', '--no-headers'], (o) => o.trim() === '', 'the provisioned volumes to be deleted');
   });
 });

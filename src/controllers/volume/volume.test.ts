@@ -4,6 +4,8 @@ import { persistentVolumeDescriptor } from '../../api/kinds/persistentvolume.js'
 import { persistentVolumeClaimDescriptor } from '../../api/kinds/persistentvolumeclaim.js';
 import { podDescriptor } from '../../api/kinds/pod.js';
 import { createStack, Driver } from '../runtime/testkit.js';
+import { pvProtectionController } from './protection-pv.js';
+import { pvcProtectionController } from './protection-pvc.js';
 import { ensureDefaultStorageClass, localPathProvisioner, volumeBinderController, volumePhaseController } from './index.js';
 
 let drivers: Driver[] = [];
@@ -16,7 +18,9 @@ describe('volume binder and local-path provisioner', () => {
   it('waits for a scheduled consumer, provisions pvc-<uid> on its node, binds both, releases and deletes', async () => {
     const stack = createStack();
     await ensureDefaultStorageClass(stack.client);
-    const ds = [volumeBinderController(), volumePhaseController(), localPathProvisioner()].map((def) => new Driver(stack, def));
+    const ds = [volumeBinderController(), volumePhaseController(), localPathProvisioner(), pvcProtectionController(), pvProtectionController()].map(
+      (def) => new Driver(stack, def),
+    );
     drivers.push(...ds);
     for (const d of ds) await d.start();
     const drain = async () => {
@@ -52,7 +56,11 @@ describe('volume binder and local-path provisioner', () => {
     assert.deepEqual((pv.spec as any).nodeAffinity.required.nodeSelectorTerms[0].matchExpressions[0].values, ['node-1']);
     assert.ok(stack.recorder.reasons('ProvisioningSucceeded').some((e) => e.message === `Successfully provisioned volume ${pvName}`));
 
+    // pvc-protection keeps the claim while its pod exists.
     await stack.client.delete(persistentVolumeClaimDescriptor, 'default', 'data');
+    await drain();
+    assert.ok((await stack.client.get(persistentVolumeClaimDescriptor, 'default', 'data')).metadata.deletionTimestamp, 'claim Terminating while in use');
+    await stack.client.delete(podDescriptor, 'default', 'user', { gracePeriodSeconds: 0 });
     await drain();
     assert.equal((await stack.client.list(persistentVolumeDescriptor, undefined)).items.length, 0, 'reclaim policy Delete removes the volume');
   });
