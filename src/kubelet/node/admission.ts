@@ -2,8 +2,9 @@
 // locally): enough allocatable cpu, memory, ephemeral storage and pod slots, matching node selector and
 // required affinity, free host ports, and no untolerated NoExecute taint. A pod that fails is marked Failed with
 // the kubelet's reason (`OutOfcpu`, `NodePorts`, ...); only the first failure is reported.
-import type { Node, NodeSelectorRequirement, Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
+import type { Node, NodeSelectorRequirement, Pod } from 'kubernetes-types/core/v1.js';
 import { quantityOf } from '../../api/kinds/podspec-quantities.js';
+import { anyTolerates } from '../../scheduler/affinity.js';
 
 export interface Resources {
   cpuMilli: number;
@@ -124,12 +125,6 @@ export function nodeMatchesPod(pod: Pod, node: Node): boolean {
   });
 }
 
-export function tolerates(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.operator === 'Exists') return !t.key || t.key === taint.key;
-  return t.key === taint.key && (t.value ?? '') === (taint.value ?? '');
-}
-
 function insufficient(resource: string, requested: number, used: number, capacity: number): Admission {
   return {
     ok: false,
@@ -159,7 +154,7 @@ export function admitPod(pod: Pod, node: Node, allocatable: Allocatable, used: N
     return { ok: false, reason: 'NodePorts', message: "Predicate NodePorts failed: node(s) didn't have free ports for the requested pod ports" };
   }
   const tolerations = pod.spec?.tolerations ?? [];
-  const untolerated = (node.spec?.taints ?? []).some((taint) => taint.effect === 'NoExecute' && !tolerations.some((t) => tolerates(t, taint)));
+  const untolerated = (node.spec?.taints ?? []).some((taint) => taint.effect === 'NoExecute' && !anyTolerates(tolerations, taint));
   if (untolerated) {
     return { ok: false, reason: 'TaintToleration', message: "Predicate TaintToleration failed: node(s) had taints that the pod didn't tolerate" };
   }
