@@ -16,6 +16,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const modelsDir = join(root, 'node_modules/@kubernetes/client-node/dist/gen/models');
 const typesDir = join(root, 'node_modules/kubernetes-types');
 const outFile = join(root, 'src/api/schema/catalog.json');
+const descriptionsFile = join(root, 'src/api/schema/descriptions.json');
 
 /** The kinds kubeloop serves, by OpenAPI name, with their group/version/kind; `list` adds `<Kind>List`. */
 const KINDS: Array<{ name: string; group: string; version: string; kind: string; list: boolean }> = [
@@ -58,7 +59,19 @@ function packageOfTypesFile(rel: string): string {
   return `io.k8s.api.${group}.${version}`;
 }
 
-interface DeclaredType { pkg: string; fields: Map<string, string> }
+interface DeclaredType { pkg: string; fields: Map<string, string>; doc?: string; docs: Map<string, string> }
+
+/** The text of a JSDoc block (`/** … *\/`, one line or many), joined the way the OpenAPI description reads. */
+function docText(block: string): string {
+  return block
+    .replace(/^\/\*\*\s?/, '')
+    .replace(/\s*\*\/$/, '')
+    .split('\n')
+    .map((l) => l.replace(/^\s*\* ?/, ''))
+    .join('\n')
+    .replace(/\\"/g, '"')
+    .trim();
+}
 
 /** Reads every `export interface` of kubernetes-types: its package and the declared TypeScript type of each field. */
 function readDeclarations(): Map<string, DeclaredType[]> {
@@ -73,18 +86,33 @@ function readDeclarations(): Map<string, DeclaredType[]> {
         let current: DeclaredType | undefined;
         // Map types span lines (`x?: {` … `};`); join them so each field is one line.
         const text = readFileSync(full, 'utf8').replace(/\{\n\s+(\[\w+: string\]: [^;\n]+;)\n\s+\}/g, '{ $1 }');
+        let doc: string | undefined;
+        let block: string[] | undefined;
         for (const line of text.split('\n')) {
+          if (block) {
+            block.push(line);
+            if (line.includes('*/')) { doc = docText(block.join('\n')); block = undefined; }
+            continue;
+          }
+          const comment = /^\s*(\/\*\*.*\*\/)\s*$/.exec(line);
+          if (comment) { doc = docText(comment[1]!); continue; }
+          if (/^\s*\/\*\*/.test(line)) { block = [line.trim()]; continue; }
           const start = /^export interface (\w+) \{/.exec(line);
           if (start) {
-            current = { pkg, fields: new Map() };
+            current = { pkg, fields: new Map(), docs: new Map(), ...(doc ? { doc } : {}) };
+            doc = undefined;
             const list = byName.get(start[1]!) ?? [];
             list.push(current);
             byName.set(start[1]!, list);
             continue;
           }
-          if (line.startsWith('}')) { current = undefined; continue; }
+          if (line.startsWith('}')) { current = undefined; doc = undefined; continue; }
           const field = /^ {4}(?:readonly )?"?([\w$-]+)"?\??: (.+);$/.exec(line);
-          if (current && field) current.fields.set(field[1]!, field[2]!);
+          if (current && field) {
+            current.fields.set(field[1]!, field[2]!);
+            if (doc) current.docs.set(field[1]!, doc);
+          }
+          if (!/^\s*$/.test(line)) doc = undefined;
         }
       }
     }
@@ -94,7 +122,15 @@ function readDeclarations(): Map<string, DeclaredType[]> {
 }
 
 interface Attr { name: string; baseName: string; type: string; format: string }
-interface Model { className: string; attrs: Attr[]; required: Set<string> }
+interface Model { className: string; attrs: Attr[]; required: Set<string>; doc?: string; docs: Map<string, string> }
+
+/** Class and field descriptions of a client-node model declaration file. */
+function modelDocs(dts: string): { doc?: string; docs: Map<string, string> } {
+  const docs = new Map<string, string>();
+  const cls = /(\/\*\*(?:(?!\*\/)[\s\S])*\*\/)\s*export declare class/.exec(dts);
+  for (const m of dts.matchAll(/(\/\*\*(?:(?!\*\/)[\s\S])*\*\/)\s*\n {4}'([^']+)'\??: /g)) docs.set(m[2]!, docText(m[1]!));
+  return cls ? { doc: docText(cls[1]!), docs } : { docs };
+}
 
 async function readModels(): Promise<Map<string, Model>> {
   const models = new Map<string, Model>();
@@ -110,10 +146,13 @@ async function readModels(): Promise<Map<string, Model>> {
       // Required fields are the ones the declaration file writes without `?`.
       const required = new Set<string>();
       const dts = join(modelsDir, file.replace(/\.js$/, '.d.ts'));
+      let docs: ReturnType<typeof modelDocs> = { docs: new Map() };
       if (existsSync(dts)) {
-        for (const m of readFileSync(dts, 'utf8').matchAll(/^ {4}'([^']+)': /gm)) required.add(m[1]!);
+        const text = readFileSync(dts, 'utf8');
+        for (const m of text.matchAll(/^ {4}'([^']+)': /gm)) required.add(m[1]!);
+        docs = modelDocs(text);
       }
-      models.set(className, { className, attrs, required });
+      models.set(className, { className, attrs, required, ...docs });
     }
   }
   return models;
@@ -164,6 +203,13 @@ async function main(): Promise<void> {
     return declarations.get(short)?.find((d) => d.pkg === pkg)?.fields.get(field);
   };
 
+  const declaredType = (typeName: string): DeclaredType | undefined => {
+    const short = typeName.slice(typeName.lastIndexOf('.') + 1);
+    const pkg = typeName.slice(0, typeName.lastIndexOf('.'));
+    return declarations.get(short)?.find((d) => d.pkg === pkg);
+  };
+  const descriptions: Record<string, Record<string, string>> = {};
+
   const types = new Map<string, { fields: Array<[string, string]>; required: string[] }>();
   const queue: Array<{ name: string; className: string }> = [];
   const enqueue = (name: string, className: string): void => {
@@ -195,11 +241,39 @@ async function main(): Promise<void> {
     }
     const required = model.attrs.filter((a) => model.required.has(a.name)).map((a) => a.baseName);
     types.set(name, { fields, required });
+    // kubernetes-types documents fields that refer to other types too; client-node's generator drops those.
+    const decl = declaredType(name);
+    const docs: Record<string, string> = {};
+    const typeDoc = decl?.doc ?? model.doc;
+    if (typeDoc) docs[''] = typeDoc;
+    for (const attr of model.attrs) {
+      const d = decl?.docs.get(attr.baseName) ?? model.docs.get(attr.name) ?? model.docs.get(attr.baseName);
+      if (d) docs[attr.baseName] = d;
+    }
+    descriptions[name] = docs;
   }
   if (mismatches.length) throw new Error(`quantity detection disagrees:\n${mismatches.join('\n')}`);
 
   // Quantity fields of types newer than kubernetes-types cannot be detected; list them here when found.
   writeCatalog(types);
+  writeDescriptions(descriptions);
+}
+
+/** Field documentation for `kubectl explain`, kept apart from the catalog so it is parsed only when asked for. */
+function writeDescriptions(descriptions: Record<string, Record<string, string>>): void {
+  const names = Object.keys(descriptions).sort();
+  const lines = ['{', ...names.map((n, i) => `${JSON.stringify(n)}:${JSON.stringify(descriptions[n])}${i < names.length - 1 ? ',' : ''}`), '}'];
+  const text = `${lines.join('\n')}\n`;
+  if (process.argv.includes('--check')) {
+    const current = existsSync(descriptionsFile) ? readFileSync(descriptionsFile, 'utf8') : '';
+    if (current !== text) {
+      console.error(`${relative(root, descriptionsFile)} is stale: run node --import tsx tools/gen-schema.ts`);
+      process.exit(1);
+    }
+    return;
+  }
+  writeFileSync(descriptionsFile, text);
+  console.log(`wrote ${relative(root, descriptionsFile)}: ${names.length} types`);
 }
 
 /**

@@ -88,6 +88,7 @@ describe('openapiV3Document', () => {
     const doc = openapiV3Document('apps/v1', DESCRIPTORS) as Doc;
     const schemas = doc.components.schemas;
     assert.deepEqual(schemas['io.k8s.api.core.v1.PodSpec'].properties.containers, {
+      description: 'List of containers belonging to the pod. Containers cannot currently be added or removed. There must be at least one container in a Pod. Cannot be updated.',
       type: 'array',
       items: { $ref: '#/components/schemas/io.k8s.api.core.v1.Container' },
       'x-kubernetes-patch-strategy': 'merge',
@@ -95,11 +96,18 @@ describe('openapiV3Document', () => {
       'x-kubernetes-list-type': 'map',
       'x-kubernetes-list-map-keys': ['name'],
     });
-    assert.deepEqual(schemas['io.k8s.api.apps.v1.DeploymentSpec'].properties.replicas, { type: 'integer', format: 'int32' });
+    assert.deepEqual(schemas['io.k8s.api.apps.v1.DeploymentSpec'].properties.replicas, {
+      description: 'Number of desired pods. This is a pointer to distinguish between explicit zero and not specified. Defaults to 1.',
+      type: 'integer',
+      format: 'int32',
+    });
+    // A described reference is wrapped in allOf, with its extensions beside it (kube-apiserver's v3 shape).
     assert.deepEqual(schemas['io.k8s.api.apps.v1.DeploymentSpec'].properties.strategy, {
-      $ref: '#/components/schemas/io.k8s.api.apps.v1.DeploymentStrategy',
+      allOf: [{ $ref: '#/components/schemas/io.k8s.api.apps.v1.DeploymentStrategy' }],
+      description: 'The deployment strategy to use to replace existing pods with new ones.',
       'x-kubernetes-patch-strategy': 'retainKeys',
     });
+    assert.equal(schemas['io.k8s.api.apps.v1.DeploymentStrategy'].description, 'DeploymentStrategy describes how to replace existing pods with new ones.');
     assert.deepEqual(schemas['io.k8s.api.apps.v1.DeploymentSpec'].required, ['selector', 'template']);
     assert.deepEqual(schemas['io.k8s.apimachinery.pkg.util.intstr.IntOrString'], { format: 'int-or-string', oneOf: [{ type: 'integer' }, { type: 'string' }] });
     assert.deepEqual(schemas['io.k8s.apimachinery.pkg.apis.meta.v1.Time'], { type: 'string', format: 'date-time' });

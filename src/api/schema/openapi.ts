@@ -18,6 +18,10 @@ import {
   schemaOf,
 } from './index.js';
 import type { SchemaNode } from './types.js';
+import descriptionsJson from './descriptions.json' with { type: 'json' };
+
+/** Field documentation by type name, then field name ('' is the type's own description). */
+const descriptions = descriptionsJson as Record<string, Record<string, string>>;
 
 export interface OpenApiOptions {
   /** info.version of the documents; kube-apiserver puts its own version there. */
@@ -92,11 +96,23 @@ function fieldSchema(node: SchemaNode, collect: (typeName: string) => void): Jso
   return schema;
 }
 
+/** A field's schema with its description; a reference is wrapped in allOf, as kube-apiserver's v3 documents do. */
+function describedField(node: SchemaNode, description: string | undefined, collect: (typeName: string) => void): Json {
+  const schema = fieldSchema(node, collect);
+  if (!description) return schema;
+  if (schema.$ref) {
+    const { $ref, ...extensions } = schema;
+    return { allOf: [{ $ref }], description, ...extensions };
+  }
+  return { description, ...schema };
+}
+
 function objectSchema(typeName: string, collect: (typeName: string) => void): Json {
   const node = schemaOf(typeName);
+  const docs = descriptions[typeName];
   const properties: Json = {};
-  for (const name of [...node.fieldNames()].sort()) properties[name] = fieldSchema(node.field(name)!, collect);
-  const schema: Json = { type: 'object', properties };
+  for (const name of [...node.fieldNames()].sort()) properties[name] = describedField(node.field(name)!, docs?.[name], collect);
+  const schema: Json = docs?.[''] ? { description: docs[''], type: 'object', properties } : { type: 'object', properties };
   if (node.required?.length) schema.required = [...node.required];
   if (node.groupVersionKinds) schema['x-kubernetes-group-version-kind'] = node.groupVersionKinds.map((g) => ({ group: g.group, kind: g.kind, version: g.version }));
   if (node.mapType) schema['x-kubernetes-map-type'] = node.mapType;
