@@ -81,6 +81,49 @@ describe('kubectl create job', () => {
   });
 });
 
+describe('Indexed job with backoffLimitPerIndex', () => {
+  const manifest = `
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: perindex
+spec:
+  completionMode: Indexed
+  completions: 3
+  parallelism: 3
+  backoffLimitPerIndex: 1
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: work
+        image: busybox
+        command: ["sh", "-c", "if [ \\"$JOB_COMPLETION_INDEX\\" = 1 ]; then exit 1; fi"]
+`;
+
+  it('retries index 1 once, gives it up and fails the job with FailedIndexes', async () => {
+    assert.equal((await k.ok(['apply', '-f', '-'], { stdin: manifest })).trim(), 'job.batch/perindex created');
+    const get = await k.eventually(['get', 'job', 'perindex'], (o) => rows(o)[1]?.[1] === 'Failed', 'perindex Failed', 90_000);
+    assert.deepEqual(rows(get)[1]?.slice(0, 3), ['perindex', 'Failed', '2/3']);
+    const field = async (path: string) => (await k.ok(['get', 'job', 'perindex', '-o', `jsonpath={${path}}`])).trim();
+    assert.equal(await field('.status.failedIndexes'), '1');
+    assert.equal(await field('.status.completedIndexes'), '0,2');
+    assert.equal(await field('.status.succeeded'), '2');
+    assert.equal(await field('.status.failed'), '2');
+    assert.equal(await field('.spec.backoffLimit'), '2147483647');
+    assert.equal(await field('.status.conditions[?(@.type=="Failed")].reason'), 'FailedIndexes');
+    assert.equal(await field('.status.conditions[?(@.type=="Failed")].message'), 'Job has failed indexes');
+    // Index 1 ran twice, the second pod carrying the first one's failure.
+    const counts = await k.ok([
+      'get', 'pod', '-l', 'batch.kubernetes.io/job-name=perindex,batch.kubernetes.io/job-completion-index=1',
+      '-o', String.raw`jsonpath={range .items[*]}{.metadata.annotations.batch\.kubernetes\.io/job-index-failure-count}{" "}{.status.phase}{"\n"}{end}`,
+    ]);
+    assert.deepEqual(counts.trim().split('\n').sort(), ['0 Failed', '1 Failed']);
+    assert.match(await k.ok(['describe', 'job', 'perindex']), /Warning\s+FailedIndexes\s+.*Job has failed indexes/);
+    await k.ok(['delete', 'job', 'perindex']);
+  });
+});
+
 describe('tutorial 7.6: CronJob', () => {
   it('cronjob.yaml creates a job every minute that prints the date and the greeting', async () => {
     assert.equal((await k.ok(['apply', '-f', join(SEED, 'cronjob.yaml')])).trim(), 'cronjob.batch/hello created');

@@ -130,6 +130,91 @@ describe('Job validation', () => {
   });
 });
 
+describe('Job validation: backoffLimitPerIndex, maxFailedIndexes, successPolicy', () => {
+  const withSpec = (extra: Record<string, unknown>) => {
+    const src = baseJob();
+    Object.assign(src.spec as object, extra);
+    return created(d, src);
+  };
+  const indexed = { completionMode: 'Indexed', completions: 3, parallelism: 3 };
+
+  it('defaults backoffLimit to MaxInt32 with backoffLimitPerIndex and accepts a valid spec', () => {
+    const job = withSpec({ ...indexed, backoffLimitPerIndex: 1, maxFailedIndexes: 1 });
+    assert.equal((job.spec as any).backoffLimit, 2147483647);
+    assert.deepEqual(createErrors(d, job), []);
+  });
+
+  it('needs Indexed completion mode', () => {
+    assert.deepEqual(createErrors(d, withSpec({ backoffLimitPerIndex: 1, maxFailedIndexes: 1 })), [
+      'spec.backoffLimitPerIndex: Invalid value: 1: requires indexed completion mode',
+      'spec.maxFailedIndexes: Invalid value: 1: requires indexed completion mode',
+    ]);
+  });
+
+  it('maxFailedIndexes needs backoffLimitPerIndex and at most completions', () => {
+    assert.deepEqual(createErrors(d, withSpec({ ...indexed, maxFailedIndexes: 4 })), [
+      'spec.backoffLimitPerIndex: Required value: when maxFailedIndexes is specified',
+      'spec.maxFailedIndexes: Invalid value: 4: must be less than or equal to completions',
+    ]);
+    assert.deepEqual(createErrors(d, withSpec({ ...indexed, backoffLimitPerIndex: -1 })), ['spec.backoffLimitPerIndex: Invalid value: -1: must be greater than or equal to 0']);
+  });
+
+  it('above 100000 completions asks for maxFailedIndexes and tighter limits', () => {
+    const errs = createErrors(d, withSpec({ completionMode: 'Indexed', completions: 100001, parallelism: 10001, backoffLimitPerIndex: 1 }));
+    assert.deepEqual(errs, [
+      'spec.maxFailedIndexes: Required value: must be specified when completions is above 100000',
+      'spec.parallelism: Invalid value: 10001: must be less than or equal to 10000 when completions are above 100000 and used with backoff limit per index',
+    ]);
+    assert.deepEqual(createErrors(d, withSpec({ completionMode: 'Indexed', completions: 100001, parallelism: 1, backoffLimitPerIndex: 1, maxFailedIndexes: 10001 })), [
+      'spec.maxFailedIndexes: Invalid value: 10001: must be less than or equal to 10000 when completions are above 100000 and used with backoff limit per index',
+    ]);
+  });
+
+  it('FailIndex needs backoffLimitPerIndex', () => {
+    const podFailurePolicy = { rules: [{ action: 'FailIndex', onExitCodes: { operator: 'In', values: [1] } }] };
+    assert.deepEqual(createErrors(d, withSpec({ ...indexed, podFailurePolicy })), [
+      'spec.podFailurePolicy.rules[0].action: Invalid value: "FailIndex": requires the backoffLimitPerIndex to be set',
+    ]);
+    assert.deepEqual(createErrors(d, withSpec({ ...indexed, backoffLimitPerIndex: 0, podFailurePolicy })), []);
+  });
+
+  it('successPolicy rules', () => {
+    assert.deepEqual(createErrors(d, withSpec({ ...indexed, successPolicy: { rules: [] } })), [
+      'spec.successPolicy.rules: Required value: at least one rules must be specified when the successPolicy is specified',
+    ]);
+    assert.deepEqual(createErrors(d, withSpec({ ...indexed, successPolicy: { rules: [{}] } })), [
+      'spec.successPolicy.rules[0]: Required value: at least one of succeededCount or succeededIndexes must be specified',
+    ]);
+    assert.deepEqual(createErrors(d, withSpec({ ...indexed, successPolicy: { rules: [{ succeededIndexes: '0-1', succeededCount: 3 }] } })), [
+      'spec.successPolicy.rules[0].succeededCount: Invalid value: 3: must be less than or equal to 2 (the number of indexes in the specified succeededIndexes field)',
+    ]);
+    assert.deepEqual(createErrors(d, withSpec({ ...indexed, successPolicy: { rules: [{ succeededCount: 4 }] } })), [
+      'spec.successPolicy.rules[0].succeededCount: Invalid value: 4: must be less than or equal to 3 (the number of specified completions)',
+    ]);
+    assert.deepEqual(createErrors(d, withSpec({ ...indexed, successPolicy: { rules: [{ succeededIndexes: '0,3' }] } })), [
+      'spec.successPolicy.rules[0].succeededIndexes: Invalid value: "0,3": error parsing succeededIndexes: too large index: "3"',
+    ]);
+    assert.deepEqual(createErrors(d, withSpec({ ...indexed, successPolicy: { rules: [{ succeededIndexes: '2,1' }] } })), [
+      'spec.successPolicy.rules[0].succeededIndexes: Invalid value: "2,1": error parsing succeededIndexes: non-increasing order, previous: 2, current: 1',
+    ]);
+    const nonIndexed = createErrors(d, withSpec({ successPolicy: { rules: [{ succeededCount: 1 }] } }));
+    assert.equal(nonIndexed.length, 1);
+    assert.match(nonIndexed[0]!, /^spec\.successPolicy: Invalid value: .*: requires indexed completion mode$/);
+  });
+
+  it('backoffLimitPerIndex and successPolicy are immutable, maxFailedIndexes is not', () => {
+    const job = withSpec({ ...indexed, backoffLimitPerIndex: 1, maxFailedIndexes: 1 });
+    const more = updated(d, job, (o) => {
+      (o.spec as any).maxFailedIndexes = 2;
+    });
+    assert.deepEqual(updateErrors(d, more, job), []);
+    const changed = updated(d, job, (o) => {
+      (o.spec as any).backoffLimitPerIndex = 2;
+    });
+    assert.deepEqual(updateErrors(d, changed, job), ['spec.backoffLimitPerIndex: Invalid value: 2: field is immutable']);
+  });
+});
+
 describe('Job table', () => {
   it('prints STATUS, COMPLETIONS and DURATION', () => {
     const job = created(d, MYJOB);

@@ -98,13 +98,76 @@ describe('cronjob controller', () => {
     assert.deepEqual(reasons, ['SuccessfulCreate', 'SuccessfulDelete', 'SuccessfulCreate']);
   });
 
-  it('a slot missed by more than startingDeadlineSeconds is not run', async () => {
+  it('a slot missed by more than startingDeadlineSeconds is dropped without an event', async () => {
+    // kube-controller-manager only looks at slots newer than now - startingDeadlineSeconds, so the late
+    // slot is never seen: no job, no MissSchedule, and the next look is at the following slot.
     await stack.client.create(cronJobDescriptor, 'default', cronJob('late', { startingDeadlineSeconds: 10 }));
     await driver.drain();
     stack.clock.advance(60_000);
     await driver.drain();
     assert.equal((await jobs()).length, 0);
-    assert.equal(stack.recorder.reasons('MissSchedule')[0]?.message, 'Missed scheduled time to start a job: Thu, 01 Jan 2026 00:01:00 +0000');
+    assert.equal(stack.recorder.reasons('MissSchedule').length, 0);
+    assert.equal((await cjStatus('late')).lastScheduleTime, undefined);
+    // The 00:02 slot is on time again.
+    stack.clock.advance(30_100);
+    await driver.drain();
+    assert.deepEqual((await jobs()).map((j) => j.metadata.name), [`late-${Date.parse('2026-01-01T00:02:00Z') / 60_000}`]);
+  });
+
+  it('Forbid: a skipped slot keeps lastScheduleTime and reports JobAlreadyActive on every sync', async () => {
+    await stack.client.create(cronJobDescriptor, 'default', cronJob('fa', { concurrencyPolicy: 'Forbid' }));
+    await driver.drain();
+    await minute();
+    await minute();
+    assert.equal((await cjStatus('fa')).lastScheduleTime, '2026-01-01T00:01:00Z');
+    // Any change to the running job wakes the CronJob; the slot is still unmet, so it says so again.
+    const [job] = await jobs();
+    await stack.client.update(jobDescriptor, 'default', { ...job!, metadata: { ...job!.metadata, labels: { poke: '1' } } });
+    await driver.drain();
+    assert.equal(stack.recorder.reasons('JobAlreadyActive').length, 2);
+    assert.equal((await jobs()).length, 1);
+    assert.equal((await cjStatus('fa')).lastScheduleTime, '2026-01-01T00:01:00Z');
+  });
+
+  it('Forbid with startingDeadlineSeconds: a slot skipped too long ago is not started when the job ends', async () => {
+    await stack.client.create(cronJobDescriptor, 'default', cronJob('fd', { concurrencyPolicy: 'Forbid', startingDeadlineSeconds: 20 }));
+    await driver.drain();
+    stack.clock.advance(30_100); // 00:01:00.1: first job
+    await driver.drain();
+    await minute(); // 00:02:00.1: skipped
+    assert.equal(stack.recorder.reasons('JobAlreadyActive').length, 1);
+    stack.clock.advance(30_000); // 00:02:30.1: the 00:02 slot is now older than the deadline
+    await finishJob((await jobs())[0]!, 'Complete');
+    await driver.drain();
+    assert.equal((await jobs()).length, 1);
+    assert.equal(stack.recorder.reasons('MissSchedule').length, 0);
+    assert.equal((await cjStatus('fd')).lastScheduleTime, '2026-01-01T00:01:00Z');
+    stack.clock.advance(30_000); // 00:03 runs normally
+    await driver.drain();
+    assert.equal((await jobs()).length, 2);
+    assert.equal((await cjStatus('fd')).lastScheduleTime, '2026-01-01T00:03:00Z');
+  });
+
+  it('Replace: an active job that went missing is dropped (MissingJob), not replaced', async () => {
+    await stack.client.create(cronJobDescriptor, 'default', cronJob('rg', { concurrencyPolicy: 'Replace' }));
+    await driver.drain();
+    await minute();
+    const [first] = await jobs();
+    // The job vanishes behind the controller's back, but status.active still lists it.
+    await stack.client.delete(jobDescriptor, 'default', first!.metadata.name ?? '', { propagationPolicy: 'Background' });
+    await driver.drain();
+    // The MissingJob path takes it out of active first, so the next slot starts normally.
+    await minute();
+    assert.equal(stack.recorder.reasons('MissingJob').length, 1);
+    assert.equal(stack.recorder.reasons('FailedGet').length, 0);
+    assert.equal((await jobs()).length, 1);
+  });
+
+  it('a schedule that never fires is reported as InvalidSchedule', async () => {
+    await stack.client.create(cronJobDescriptor, 'default', cronJob('feb', { schedule: '59 23 31 2 *' }));
+    await driver.drain();
+    assert.deepEqual(stack.recorder.reasons('InvalidSchedule').map((e) => e.message), ['invalid schedule: 59 23 31 2 * : time difference between two schedules is less than 1 second']);
+    assert.equal((await jobs()).length, 0);
   });
 
   it('keeps 3 successful and 1 failed job', async () => {

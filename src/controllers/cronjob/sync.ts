@@ -103,8 +103,15 @@ async function startDueJob(cj: KubeObject, status: CronJobStatus, ctx: Controlle
     ctx.recorder.event(cj, 'Warning', 'UnsupportedSchedule', `CRON_TZ or TZ used in schedule ${JSON.stringify(spec.schedule)} is not officially supported, see https://kubernetes.io/docs/concepts/workloads/controllers/cron-jobs/ for more details`);
   }
   const now = ctx.clock.now();
-  // No clamping by startingDeadlineSeconds here: a slot that is too late must be seen to be reported.
-  const earliest = timeMs(status.lastScheduleTime ?? cj.metadata.creationTimestamp);
+  // As in kube (nextScheduleTime), nothing older than startingDeadlineSeconds is even looked at: a slot
+  // that is too late is silently dropped, which makes the MissSchedule branch below all but unreachable.
+  let earliest = timeMs(status.lastScheduleTime ?? cj.metadata.creationTimestamp);
+  if (spec.startingDeadlineSeconds != null) earliest = Math.max(earliest, now - spec.startingDeadlineSeconds * 1000);
+  // A schedule that never fires (the 31st of February) is what kube calls less than a second between runs.
+  if (sched.next(earliest) === undefined) {
+    ctx.recorder.event(cj, 'Warning', 'InvalidSchedule', `invalid schedule: ${spec.schedule} : time difference between two schedules is less than 1 second`);
+    return undefined;
+  }
   const due = mostRecentScheduleTime(sched, earliest, now);
   if (due.tooMany) {
     ctx.recorder.event(cj, 'Warning', 'TooManyMissedTimes', 'too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew');
@@ -117,14 +124,25 @@ async function startDueJob(cj: KubeObject, status: CronJobStatus, ctx: Controlle
   }
   const name = jobNameFor(cj, scheduled);
   if (status.active?.some((r) => r.name === name) || (status.lastScheduleTime && timeMs(status.lastScheduleTime) === scheduled)) return untilNext(sched, now);
+  // Forbid leaves the slot unmet: lastScheduleTime stays, every sync until the next slot says
+  // JobAlreadyActive again, and once the running job ends the slot is started late (unless
+  // startingDeadlineSeconds has dropped it by then).
   if (spec.concurrencyPolicy === 'Forbid' && (status.active?.length ?? 0) > 0) {
     ctx.recorder.event(cj, 'Normal', 'JobAlreadyActive', 'Not starting job because prior execution is running and concurrency policy is Forbid');
     return untilNext(sched, now);
   }
   if (spec.concurrencyPolicy === 'Replace') {
+    // Each active job is read from the server (not the cache); a job that cannot be read or deleted stops
+    // the sync, so no new job runs beside one that should have been replaced.
     for (const ref of [...(status.active ?? [])]) {
-      const job = ctx.informers.informer(jobDescriptor).get(ref.namespace, ref.name ?? '');
-      if (job) await deleteJob(cj, job, status, ctx);
+      let job: KubeObject;
+      try {
+        job = await ctx.client.get(jobDescriptor, ref.namespace, ref.name ?? '');
+      } catch (err) {
+        ctx.recorder.event(cj, 'Warning', 'FailedGet', `Get job: ${errorMessage(err)}`);
+        throw err;
+      }
+      if (!(await deleteJob(cj, job, status, ctx))) throw new Error(`could not replace job ${job.metadata.namespace}/${job.metadata.name}`);
     }
   }
   let created: KubeObject;
@@ -136,11 +154,13 @@ async function startDueJob(cj: KubeObject, status: CronJobStatus, ctx: Controlle
       ctx.recorder.event(cj, 'Warning', 'FailedCreate', `Error creating job: ${errorMessage(err)}`);
       throw err;
     }
-    // Created by an earlier pass whose status write was lost: take it back if it is ours.
+    // Created by an earlier pass whose status write was lost: take it back if it is ours. Someone
+    // else's job of that name, or one already listed, is left alone (kube does not requeue then).
     created = await ctx.client.get(jobDescriptor, cj.metadata.namespace, name);
-    if (controllerRefOf(created)?.uid !== cj.metadata.uid) throw err;
+    if (controllerRefOf(created)?.uid !== cj.metadata.uid) return undefined;
+    if (status.active?.some((r) => r.uid === created.metadata.uid)) return undefined;
   }
-  if (!status.active?.some((r) => r.uid === created.metadata.uid)) (status.active ??= []).push(refTo(created));
+  (status.active ??= []).push(refTo(created));
   status.lastScheduleTime = rfc3339(scheduled);
   return untilNext(sched, now);
 }

@@ -14,13 +14,19 @@ export interface BackoffRecord {
   lastFailureTime: number;
 }
 
-/** When a finished pod stopped: its last container exit, else when it stopped being ready, else when its
- * deletion grace period ran out; `now` when nothing says. */
+/** When a finished pod stopped: the latest exit of its containers when every one has exited, else when
+ * it stopped being ready, else when its deletion grace period ran out, else when it was created. */
 export function podFinishTime(pod: KubeObject, now: number): number {
   const p = pod as unknown as Pod;
+  const statuses = p.status?.containerStatuses ?? [];
   let latest = 0;
-  for (const s of [...(p.status?.containerStatuses ?? []), ...(p.status?.initContainerStatuses ?? [])]) {
-    latest = Math.max(latest, timeMs(s.state?.terminated?.finishedAt));
+  for (const s of statuses) {
+    const at = timeMs(s.state?.terminated?.finishedAt);
+    if (!at) {
+      latest = 0;
+      break;
+    }
+    latest = Math.max(latest, at);
   }
   if (latest) return latest;
   const ready = p.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'False');
@@ -28,7 +34,7 @@ export function podFinishTime(pod: KubeObject, now: number): number {
   if (pod.metadata.deletionTimestamp) {
     return timeMs(pod.metadata.deletionTimestamp) - (pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
   }
-  return now;
+  return pod.metadata.creationTimestamp ? timeMs(pod.metadata.creationTimestamp) : now;
 }
 
 /** The record after this sync's newly counted pods: any success resets the streak. */
@@ -50,10 +56,16 @@ export function nextBackoffRecord(prev: BackoffRecord | undefined, newSucceeded:
   };
 }
 
+/** The wait after `failures` consecutive failures, the last one finished at `lastFailureTime`. */
+export function backoffFor(failures: number, lastFailureTime: number, now: number): number {
+  if (failures <= 0) return 0;
+  const exp = Math.min(failures - 1, 30);
+  const delay = Math.min(DEFAULT_POD_FAILURE_BACKOFF_MS * 2 ** exp, MAX_POD_FAILURE_BACKOFF_MS);
+  return Math.max(0, delay - (now - lastFailureTime));
+}
+
 /** How long to wait before creating replacements; 0 when the job may create now. */
 export function remainingBackoff(record: BackoffRecord | undefined, now: number): number {
-  if (!record || record.failuresAfterLastSuccess === 0) return 0;
-  const exp = Math.min(record.failuresAfterLastSuccess - 1, 30);
-  const delay = Math.min(DEFAULT_POD_FAILURE_BACKOFF_MS * 2 ** exp, MAX_POD_FAILURE_BACKOFF_MS);
-  return Math.max(0, delay - (now - record.lastFailureTime));
+  if (!record) return 0;
+  return backoffFor(record.failuresAfterLastSuccess, record.lastFailureTime, now);
 }

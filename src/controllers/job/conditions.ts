@@ -10,6 +10,10 @@ export const REASON_BACKOFF_LIMIT = 'BackoffLimitExceeded';
 export const MSG_BACKOFF_LIMIT = 'Job has reached the specified backoff limit';
 export const REASON_DEADLINE = 'DeadlineExceeded';
 export const MSG_DEADLINE = 'Job was active longer than specified deadline';
+export const REASON_MAX_FAILED_INDEXES = 'MaxFailedIndexesExceeded';
+export const MSG_MAX_FAILED_INDEXES = 'Job has exceeded the specified maximal number of failed indexes';
+export const REASON_FAILED_INDEXES = 'FailedIndexes';
+export const MSG_FAILED_INDEXES = 'Job has failed indexes';
 
 export interface Outcome {
   /** Interim type; the final type follows from it. */

@@ -37,15 +37,18 @@ export function formatIntervals(set: ReadonlySet<number>): string {
   for (let i = 0; i < sorted.length; ) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === (sorted[j] as number) + 1) j++;
-    parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
+    // kube writes a run of exactly two as "a,b" and only longer runs as "a-b".
+    const sep = j === i + 1 ? ',' : '-';
+    parts.push(i === j ? `${sorted[i]}` : `${sorted[i]}${sep}${sorted[j]}`);
     i = j + 1;
   }
   return parts.join(',');
 }
 
-/** The lowest `count` indexes that neither succeeded nor have a running pod. */
-export function pendingIndexes(completions: number, done: ReadonlySet<number>, active: readonly KubeObject[], count: number): number[] {
-  const taken = new Set(active.map(podIndex));
+/** The lowest `count` indexes that neither succeeded nor have a running pod, nor are in `alsoTaken`
+ * (failed indexes, and indexes whose pod is still terminating when only failed pods are replaced). */
+export function pendingIndexes(completions: number, done: ReadonlySet<number>, active: readonly KubeObject[], count: number, alsoTaken: Iterable<number> = []): number[] {
+  const taken = new Set<number | undefined>([...active.map(podIndex), ...alsoTaken]);
   const out: number[] = [];
   for (let i = 0; i < completions && out.length < count; i++) if (!done.has(i) && !taken.has(i)) out.push(i);
   return out;
@@ -71,9 +74,13 @@ export function indexedTemplate(base: PodTemplate, jobName: string, i: number): 
   metadata.labels = { ...(metadata.labels ?? {}), [COMPLETION_INDEX_KEY]: String(i) };
   const spec = { ...((base.spec ?? {}) as Record<string, unknown>) };
   spec.hostname = `${jobName}-${i}`;
-  const env = { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${COMPLETION_INDEX_KEY}']` } } };
+  // With PodIndexLabel on (the default) the variable reads the label; a container that already defines
+  // JOB_COMPLETION_INDEX keeps its own definition.
+  const env = { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath: `metadata.labels['${COMPLETION_INDEX_KEY}']` } } };
   const withEnv = (cs: unknown) =>
-    Array.isArray(cs) ? cs.map((c: { env?: unknown[] }) => ({ ...c, env: [...(c.env ?? []).filter((e) => (e as { name?: string }).name !== env.name), env] })) : cs;
+    Array.isArray(cs)
+      ? cs.map((c: { env?: unknown[] }) => ((c.env ?? []).some((e) => (e as { name?: string }).name === env.name) ? c : { ...c, env: [...(c.env ?? []), env] }))
+      : cs;
   spec.containers = withEnv(spec.containers);
   if (spec.initContainers) spec.initContainers = withEnv(spec.initContainers);
   return { metadata, spec };

@@ -230,4 +230,145 @@ describe('job controller', () => {
     assert.equal(job.status.conditions[1].message, `Container c for pod default/${second.metadata.name} failed with exit code 42 matching FailJob rule at index 1`);
     assert.equal(job.status.failed, 1);
   });
+
+  const INDEX = 'batch.kubernetes.io/job-completion-index';
+  const FAILURES = 'batch.kubernetes.io/job-index-failure-count';
+  const isRunning = (p: KubeObject) => !['Succeeded', 'Failed'].includes((p.status as any)?.phase);
+  const runningAt = async (i: number) => (await pods()).filter((p) => isRunning(p) && p.metadata.annotations?.[INDEX] === String(i));
+  const indexedSpec = (extra: Record<string, unknown> = {}) => ({ completionMode: 'Indexed', completions: 3, parallelism: 3, ...extra });
+
+  it('backoffLimitPerIndex: an index is retried after its own backoff, then given up; FailedIndexes', async () => {
+    await stack.client.create(jobDescriptor, 'default', jobManifest('bpi', indexedSpec({ backoffLimitPerIndex: 1 })));
+    await driver.drain();
+    for (const i of [0, 1, 2]) assert.equal((await runningAt(i))[0]?.metadata.annotations?.[FAILURES], '0');
+    let job = await getJob('bpi');
+    assert.equal(job.status.failedIndexes, '');
+    assert.equal(job.spec && (job.spec as any).backoffLimit, 2147483647);
+
+    const [first] = await runningAt(1);
+    await finishPod(first!, 'Failed');
+    await driver.drain();
+    // The failed pod waits, finalizer on and uncounted, for the replacement that inherits its count.
+    let kept = await stack.client.get(podDescriptor, 'default', first!.metadata.name ?? '');
+    assert.deepEqual(kept.metadata.finalizers, [JOB_TRACKING_FINALIZER]);
+    job = await getJob('bpi');
+    assert.equal(job.status.failed, undefined);
+    assert.equal((await runningAt(1)).length, 0);
+    stack.clock.advance(9_999);
+    await driver.drain();
+    assert.equal((await runningAt(1)).length, 0, 'no replacement before 10 s');
+    stack.clock.advance(1);
+    await driver.drain();
+    const [second] = await runningAt(1);
+    assert.equal(second?.metadata.annotations?.[FAILURES], '1');
+    kept = await stack.client.get(podDescriptor, 'default', first!.metadata.name ?? '');
+    assert.deepEqual(kept.metadata.finalizers ?? [], []);
+    assert.equal((await getJob('bpi')).status.failed, 1);
+
+    // The second failure reaches the limit: the index fails and is not retried.
+    await finishPod(second!, 'Failed');
+    await driver.drain();
+    stack.clock.advance(60_000);
+    await driver.drain();
+    job = await getJob('bpi');
+    assert.equal(job.status.failedIndexes, '1');
+    assert.equal(job.status.failed, 2);
+    assert.equal((await runningAt(1)).length, 0);
+    assert.deepEqual(types(job), []);
+
+    for (const i of [0, 2]) await finishPod((await runningAt(i))[0]!, 'Succeeded');
+    await driver.drain();
+    job = await getJob('bpi');
+    assert.deepEqual(types(job), ['FailureTarget', 'Failed']);
+    assert.equal(job.status.conditions[1].reason, 'FailedIndexes');
+    assert.equal(job.status.conditions[1].message, 'Job has failed indexes');
+    assert.equal(job.status.completedIndexes, '0,2');
+    assert.equal(job.status.failedIndexes, '1');
+    assert.equal(job.status.succeeded, 2);
+    assert.equal(job.status.failed, 2);
+    assert.deepEqual(stack.recorder.reasons('FailedIndexes').map((e) => [e.type, e.message]), [['Warning', 'Job has failed indexes']]);
+  });
+
+  it('maxFailedIndexes: one failed index too many fails the job and stops the rest', async () => {
+    await stack.client.create(jobDescriptor, 'default', jobManifest('mfi', indexedSpec({ backoffLimitPerIndex: 0, maxFailedIndexes: 0 })));
+    await driver.drain();
+    await finishPod((await runningAt(2))[0]!, 'Failed');
+    await driver.drain();
+    const job = await getJob('mfi');
+    assert.deepEqual(types(job), ['FailureTarget', 'Failed']);
+    assert.equal(job.status.conditions[0].reason, 'MaxFailedIndexesExceeded');
+    assert.equal(job.status.conditions[0].message, 'Job has exceeded the specified maximal number of failed indexes');
+    assert.equal(job.status.failedIndexes, '2');
+    // The two pods it killed count as failures too (their indexes did not fail).
+    assert.equal(job.status.failed, 3);
+    assert.equal(job.status.active, undefined);
+  });
+
+  it('podFailurePolicy FailIndex fails the index at once; Ignore keeps the count and records the ignored one', async () => {
+    const podFailurePolicy = {
+      rules: [
+        { action: 'FailIndex', onExitCodes: { operator: 'In', values: [42] } },
+        { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget' }] },
+      ],
+    };
+    await stack.client.create(jobDescriptor, 'default', jobManifest('fix', indexedSpec({ backoffLimitPerIndex: 3, podFailurePolicy })));
+    await driver.drain();
+    // Index 0: a disruption is forgiven; the replacement comes after the backoff with the ignored count.
+    let pod = (await runningAt(0))[0]!;
+    let fresh = await stack.client.get(podDescriptor, 'default', pod.metadata.name ?? '');
+    await stack.client.update(podDescriptor, 'default', { ...fresh, status: { phase: 'Failed', conditions: [{ type: 'DisruptionTarget', status: 'True' }] } }, { subresource: 'status' });
+    await driver.drain();
+    stack.clock.advance(10_000);
+    await driver.drain();
+    const [again] = await runningAt(0);
+    assert.equal(again?.metadata.annotations?.[FAILURES], '0');
+    assert.equal(again?.metadata.annotations?.['batch.kubernetes.io/job-index-ignored-failure-count'], '1');
+    assert.equal((await getJob('fix')).status.failed, undefined);
+    // Index 1: exit code 42 matches FailIndex, so the index fails although its budget is 3.
+    pod = (await runningAt(1))[0]!;
+    fresh = await stack.client.get(podDescriptor, 'default', pod.metadata.name ?? '');
+    const status = { phase: 'Failed', containerStatuses: [{ name: 'c', image: 'busybox', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 42 } } }] };
+    await stack.client.update(podDescriptor, 'default', { ...fresh, status }, { subresource: 'status' });
+    await driver.drain();
+    const job = await getJob('fix');
+    assert.equal(job.status.failedIndexes, '1');
+    assert.equal(job.status.failed, 1);
+    assert.deepEqual(types(job), []);
+  });
+
+  it('successPolicy: succeededIndexes met ends the job early with SuccessPolicy, killed pods not counted', async () => {
+    const successPolicy = { rules: [{ succeededCount: 3 }, { succeededIndexes: '0,2' }] };
+    await stack.client.create(jobDescriptor, 'default', jobManifest('sp', { completionMode: 'Indexed', completions: 4, parallelism: 4, successPolicy }));
+    await driver.drain();
+    await finishPod((await runningAt(0))[0]!, 'Succeeded');
+    await driver.drain();
+    assert.deepEqual(types(await getJob('sp')), []);
+    await finishPod((await runningAt(2))[0]!, 'Succeeded');
+    await driver.drain();
+    const job = await getJob('sp');
+    assert.deepEqual(types(job), ['SuccessCriteriaMet', 'Complete']);
+    for (const c of job.status.conditions) {
+      assert.equal(c.reason, 'SuccessPolicy');
+      assert.equal(c.message, 'Matched rules at index 1');
+    }
+    assert.equal(job.status.completedIndexes, '0,2');
+    assert.equal(job.status.succeeded, 2);
+    assert.equal(job.status.failed, undefined);
+    assert.equal(job.status.active, undefined);
+    assert.ok(job.status.completionTime);
+    assert.equal((await pods()).filter(isRunning).length, 0);
+    assert.deepEqual(stack.recorder.reasons('Completed').map((e) => e.message), ['Job completed']);
+  });
+
+  it('successPolicy: succeededCount alone', async () => {
+    const successPolicy = { rules: [{ succeededCount: 1 }] };
+    await stack.client.create(jobDescriptor, 'default', jobManifest('spc', { completionMode: 'Indexed', completions: 3, parallelism: 1, successPolicy }));
+    await driver.drain();
+    await finishPod((await pods())[0]!, 'Succeeded');
+    await driver.drain();
+    const job = await getJob('spc');
+    assert.deepEqual(types(job), ['SuccessCriteriaMet', 'Complete']);
+    assert.equal(job.status.conditions[0].message, 'Matched rules at index 0');
+    assert.equal(job.status.completedIndexes, '0');
+  });
 });

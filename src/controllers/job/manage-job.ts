@@ -8,6 +8,7 @@ import { setCondition } from './conditions.js';
 import { onlyReplaceFailed } from './counting.js';
 import { pendingIndexes, redundantPods } from './indexed.js';
 import { createPods, deletePods, type ManageDeps, surplus, wantActive } from './manage.js';
+import { indexBackoff, replacementAnnotations } from './per-index.js';
 import { conditionTrue, type JobSpec, type JobStatus } from './types.js';
 
 export interface ManageInput {
@@ -18,6 +19,11 @@ export interface ManageInput {
   now: number;
   /** Indexed jobs: the indexes that have succeeded. */
   done?: ReadonlySet<number>;
+  /** Indexed jobs: indexes not to start now (failed ones; still-terminating ones when only failed pods are
+   * replaced). */
+  blocked?: ReadonlySet<number>;
+  /** backoffLimitPerIndex: per index, the failed pod a replacement inherits its failure count from. */
+  perIndex?: ReadonlyMap<number, KubeObject>;
 }
 
 export interface ManageResult {
@@ -60,10 +66,26 @@ export async function manageJob(job: KubeObject, spec: JobSpec, status: JobStatu
   let missing = want - active;
   if (onlyReplaceFailed(spec)) missing -= input.terminating;
   if (missing <= 0) return { active, deleted: 0 };
-  const wait = remainingBackoff(input.record, now);
+  // With backoffLimitPerIndex each index waits on its own failures instead of the job's.
+  const wait = input.perIndex ? 0 : remainingBackoff(input.record, now);
   if (wait > 0) return { active, deleted: 0, requeueAfter: wait };
-  const indexes = input.done ? pendingIndexes(completions, input.done, input.active, missing) : undefined;
-  const r = await createPods(job, spec, missing, d, indexes);
+  let indexes = input.done ? pendingIndexes(completions, input.done, input.active, missing, input.blocked ?? []) : undefined;
+  let annotate: ((i: number) => Record<string, string>) | undefined;
+  const perIndex = input.perIndex;
+  if (perIndex && indexes) {
+    const ready: number[] = [];
+    let soonest: number | undefined;
+    for (const i of indexes) {
+      const w = indexBackoff(perIndex.get(i), now);
+      if (w === 0) ready.push(i);
+      else soonest = Math.min(soonest ?? w, w);
+    }
+    if (ready.length === 0 && soonest !== undefined) return { active, deleted: 0, requeueAfter: soonest };
+    indexes = ready;
+    annotate = (i) => replacementAnnotations(spec, perIndex.get(i));
+  }
+  if (indexes && indexes.length === 0) return { active, deleted: 0 };
+  const r = await createPods(job, spec, missing, d, indexes, annotate);
   return withError({ active: active + r.created, deleted: 0 }, r.error);
 }
 

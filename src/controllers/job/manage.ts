@@ -58,8 +58,15 @@ export function surplus(active: readonly KubeObject[], count: number): KubeObjec
   return [...active].sort(compareActivePods).slice(0, count);
 }
 
-/** Creates `count` pods, or with `indexes` one pod per listed index. */
-export async function createPods(job: KubeObject, spec: JobSpec, count: number, d: ManageDeps, indexes?: readonly number[]): Promise<{ created: number; error?: unknown }> {
+/** Creates `count` pods, or with `indexes` one pod per listed index, `annotate` adding annotations per index. */
+export async function createPods(
+  job: KubeObject,
+  spec: JobSpec,
+  count: number,
+  d: ManageDeps,
+  indexes?: readonly number[],
+  annotate?: (index: number) => Record<string, string>,
+): Promise<{ created: number; error?: unknown }> {
   const n = Math.min(indexes ? indexes.length : count, MAX_POD_CREATE_DELETE_PER_SYNC);
   if (n <= 0) return { created: 0 };
   const template = trackedTemplate(spec);
@@ -71,7 +78,11 @@ export async function createPods(job: KubeObject, spec: JobSpec, count: number, 
     const i = indexes?.[next++];
     try {
       if (i === undefined) await d.podControl.createPod(job.metadata.namespace ?? '', template, job, ref);
-      else await d.podControl.createPod(job.metadata.namespace ?? '', indexedTemplate(template, jobName, i), job, ref, { generateName: indexedGenerateName(jobName, i) });
+      else {
+        const tpl = indexedTemplate(template, jobName, i);
+        if (annotate) tpl.metadata = { ...tpl.metadata, annotations: { ...(tpl.metadata?.annotations ?? {}), ...annotate(i) } };
+        await d.podControl.createPod(job.metadata.namespace ?? '', tpl, job, ref, { generateName: indexedGenerateName(jobName, i) });
+      }
     } catch (err) {
       if (!isNamespaceTerminatingError(err)) throw err;
     }

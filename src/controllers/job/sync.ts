@@ -14,12 +14,29 @@ import type { UIDTrackingExpectations } from '../runtime/expectations.js';
 import { PodControl } from '../runtime/pod-control.js';
 import { timeMs } from '../runtime/pods.js';
 import { type BackoffRecord, nextBackoffRecord } from './backoff.js';
-import { finalTypeOf, MSG_BACKOFF_LIMIT, MSG_COMPLETIONS_REACHED, MSG_DEADLINE, type Outcome, REASON_BACKOFF_LIMIT, REASON_COMPLETIONS_REACHED, REASON_DEADLINE, recordedOutcome, setCondition } from './conditions.js';
-import { countPods, pastBackoffLimitOnFailure } from './counting.js';
+import {
+  finalTypeOf,
+  MSG_BACKOFF_LIMIT,
+  MSG_COMPLETIONS_REACHED,
+  MSG_DEADLINE,
+  MSG_FAILED_INDEXES,
+  MSG_MAX_FAILED_INDEXES,
+  type Outcome,
+  REASON_BACKOFF_LIMIT,
+  REASON_COMPLETIONS_REACHED,
+  REASON_DEADLINE,
+  REASON_FAILED_INDEXES,
+  REASON_MAX_FAILED_INDEXES,
+  recordedOutcome,
+  setCondition,
+} from './conditions.js';
+import { countPods, isPodTerminating, onlyReplaceFailed, pastBackoffLimitOnFailure } from './counting.js';
 import { matchFailurePolicy } from './failure-policy.js';
 import { formatIntervals, isIndexed, parseIntervals, podIndex } from './indexed.js';
 import { deletePods, type ManageDeps } from './manage.js';
-import { manageJob } from './manage-job.js';
+import { type ManageInput, manageJob } from './manage-job.js';
+import { computeFailedIndexes, hasBackoffLimitPerIndex, podsAwaitingReplacement } from './per-index.js';
+import { matchSuccessPolicy, REASON_SUCCESS_POLICY } from './success-policy.js';
 import { removeTrackingFinalizer } from './pods.js';
 import { hasTrackingFinalizer, isJobFinished, JOB_TRACKING_FINALIZER, type JobSpec, type JobStatus, jobSpec, jobStatus, managedElsewhere } from './types.js';
 
@@ -43,6 +60,22 @@ function failureOutcome(spec: JobSpec, status: JobStatus, failed: number, pods: 
   const left = deadlineLeft(spec, status, now);
   if (left !== undefined && left <= 0) return { type: 'FailureTarget', reason: REASON_DEADLINE, message: MSG_DEADLINE };
   return undefined;
+}
+
+/** backoffLimitPerIndex: too many failed indexes, or every index settled with some failed. */
+function failedIndexesOutcome(spec: JobSpec, failedIdx: ReadonlySet<number>, done: ReadonlySet<number>): Outcome | undefined {
+  if (spec.maxFailedIndexes != null && failedIdx.size > spec.maxFailedIndexes) {
+    return { type: 'FailureTarget', reason: REASON_MAX_FAILED_INDEXES, message: MSG_MAX_FAILED_INDEXES };
+  }
+  if (failedIdx.size > 0 && failedIdx.size + done.size >= (spec.completions ?? 0)) {
+    return { type: 'FailureTarget', reason: REASON_FAILED_INDEXES, message: MSG_FAILED_INDEXES };
+  }
+  return undefined;
+}
+
+function successPolicyOutcome(spec: JobSpec, done: ReadonlySet<number>): Outcome | undefined {
+  const message = matchSuccessPolicy(spec, done);
+  return message === undefined ? undefined : { type: 'SuccessCriteriaMet', reason: REASON_SUCCESS_POLICY, message };
 }
 
 function setCounts(status: JobStatus, counts: { active: number; ready: number; terminating: number }): void {
@@ -89,7 +122,7 @@ export async function syncJob(key: string, job: KubeObject, ctx: ControllerConte
   const counts = countPods(pods, spec, status, pending);
   // podFailurePolicy: Ignore takes a failure off the books, FailJob ends the job at once.
   let policyOutcome: Outcome | undefined;
-  const ignored: KubeObject[] = [];
+  let ignored: KubeObject[] = [];
   if (spec.podFailurePolicy) {
     const countedFailures: KubeObject[] = [];
     for (const pod of counts.newFailed) {
@@ -100,35 +133,67 @@ export async function syncJob(key: string, job: KubeObject, ctx: ControllerConte
     }
     counts.newFailed = countedFailures;
   }
-  let uncSucceeded = [...(status.uncountedTerminatedPods?.succeeded ?? []), ...counts.newSucceeded.map((p) => p.metadata.uid ?? '')];
-  let uncFailed = [...(status.uncountedTerminatedPods?.failed ?? []), ...counts.newFailed.map((p) => p.metadata.uid ?? '')];
   const byUid = new Map(pods.map((p) => [p.metadata.uid ?? '', p]));
+  const uidOf = (p: KubeObject) => p.metadata.uid ?? '';
   // Indexed jobs count distinct succeeded indexes, not pods.
-  const done = isIndexed(spec) && spec.completions != null ? parseIntervals(status.completedIndexes as string | undefined, spec.completions) : undefined;
+  const completions = spec.completions ?? 0;
+  const done = isIndexed(spec) && spec.completions != null ? parseIntervals(status.completedIndexes, completions) : undefined;
   const indexOf = (uid: string) => {
     const pod = byUid.get(uid);
     return pod ? podIndex(pod) : undefined;
   };
-  const doneSoon = done ? new Set([...done, ...uncSucceeded.map(indexOf).filter((i): i is number => i !== undefined && i < (spec.completions ?? 0))]) : undefined;
-  const succeeded = doneSoon ? doneSoon.size : (status.succeeded ?? 0) + uncSucceeded.length;
-  const failed = (status.failed ?? 0) + uncFailed.length;
-  const record = nextBackoffRecord(mem.backoff.get(key), counts.newSucceeded, counts.newFailed, now);
+  const succeededUids = [...(status.uncountedTerminatedPods?.succeeded ?? []), ...counts.newSucceeded.map(uidOf)];
+  const doneSoon = done ? new Set([...done, ...succeededUids.map(indexOf).filter((i): i is number => i !== undefined && i < completions)]) : undefined;
+  const succeeded = doneSoon ? doneSoon.size : (status.succeeded ?? 0) + succeededUids.length;
+  // Failures held against backoffLimit include pods whose counting waits for a replacement (below).
+  const failed = (status.failed ?? 0) + (status.uncountedTerminatedPods?.failed?.length ?? 0) + counts.newFailed.length;
+  const perIndex = hasBackoffLimitPerIndex(spec);
+  // Once an outcome is on record, pods dying because of it do not fail their indexes: kube releases
+  // them in the sync that decided, and we only count them when their deletion shows.
+  const recorded = recordedOutcome(status);
+  const failedIdx = perIndex ? (recorded ? parseIntervals(status.failedIndexes, completions) : computeFailedIndexes(spec, status, pods)) : undefined;
   if (!status.startTime && !spec.suspend) status.startTime = rfc3339(now);
 
   const deps: ManageDeps = { key, client: ctx.client, podControl: new PodControl(ctx.client, ctx.recorder), expectations: mem.expectations };
-  let outcome = recordedOutcome(status) ?? policyOutcome ?? failureOutcome(spec, status, failed, pods, now);
+  let outcome =
+    recorded ??
+    policyOutcome ??
+    failureOutcome(spec, status, failed, pods, now) ??
+    (failedIdx && doneSoon ? failedIndexesOutcome(spec, failedIdx, doneSoon) : undefined) ??
+    (doneSoon ? successPolicyOutcome(spec, doneSoon) : undefined);
+
+  // backoffLimitPerIndex: a failed pod whose index is retried stays uncounted, finalizer on, until its
+  // replacement exists, since the replacement takes over its failure count. A decided job waits for nothing.
+  const awaiting = perIndex && !outcome && doneSoon && failedIdx ? podsAwaitingReplacement(spec, pods, pending, doneSoon, failedIdx, counts.active, now) : new Map<number, KubeObject>();
+  if (awaiting.size) {
+    const held = new Set([...awaiting.values()].map(uidOf));
+    counts.newFailed = counts.newFailed.filter((p) => !held.has(uidOf(p)));
+    ignored = ignored.filter((p) => !held.has(uidOf(p)));
+  }
+  let uncSucceeded = succeededUids;
+  let uncFailed = [...(status.uncountedTerminatedPods?.failed ?? []), ...counts.newFailed.map(uidOf)];
+  const record = nextBackoffRecord(mem.backoff.get(key), counts.newSucceeded, counts.newFailed, now);
   let active = counts.active.length;
   let terminating = counts.terminating;
   let requeue: number | undefined;
   let writeError: unknown;
-  if (outcome?.type === 'FailureTarget') {
-    // The finalizers stay, so the killed pods are counted as failures once they are gone.
-    const r = await deletePods(job, counts.active, true, deps);
+  if (outcome) {
+    // Failure: the finalizers stay, so the killed pods are counted as failures once they are gone.
+    // Success (a successPolicy met while pods still run): the finalizers come off first, so they are not.
+    const r = await deletePods(job, counts.active, outcome.type === 'FailureTarget', deps);
     active -= r.deleted;
     terminating += r.deleted;
     writeError = r.error;
   } else if (!outcome && satisfied && !job.metadata.deletionTimestamp) {
-    const r = await manageJob(job, spec, status, { active: counts.active, terminating, succeeded, record, now, ...(doneSoon ? { done: doneSoon } : {}) }, deps, ctx);
+    const input: ManageInput = { active: counts.active, terminating, succeeded, record, now };
+    if (doneSoon) {
+      input.done = doneSoon;
+      const blocked = new Set<number>(failedIdx ?? []);
+      if (onlyReplaceFailed(spec)) for (const p of pods) if (isPodTerminating(p) && podIndex(p) !== undefined) blocked.add(podIndex(p) as number);
+      input.blocked = blocked;
+    }
+    if (perIndex) input.perIndex = awaiting;
+    const r = await manageJob(job, spec, status, input, deps, ctx);
     active = r.active;
     terminating += r.deleted;
     requeue = r.requeueAfter;
@@ -140,6 +205,8 @@ export async function syncJob(key: string, job: KubeObject, ctx: ControllerConte
   }
   if (outcome) setCondition(status, outcome.type, 'True', outcome.reason, outcome.message, now);
   setCounts(status, { active, ready: counts.ready, terminating });
+  // Always present with backoffLimitPerIndex, "" while no index failed.
+  if (failedIdx) status.failedIndexes = formatIntervals(failedIdx);
 
   // Step one: the finished pods' uids are on record before any finalizer comes off.
   let current = job;

@@ -24,6 +24,9 @@ export interface JobSpec {
   podReplacementPolicy?: string;
   podFailurePolicy?: unknown;
   ttlSecondsAfterFinished?: number;
+  backoffLimitPerIndex?: number | null;
+  maxFailedIndexes?: number | null;
+  successPolicy?: { rules?: Array<{ succeededIndexes?: string; succeededCount?: number }> } | null;
   managedBy?: string;
   selector?: unknown;
   template?: PodTemplate & { spec?: { restartPolicy?: string } };
@@ -44,6 +47,8 @@ export interface JobStatus {
   terminating?: number;
   ready?: number;
   uncountedTerminatedPods?: UncountedPods;
+  completedIndexes?: string;
+  failedIndexes?: string;
   [field: string]: unknown;
 }
 
