@@ -1,4 +1,5 @@
-// Runs the test suites with node's test runner: `unit` (src/**, test/ except e2e), `e2e` (test/e2e), or both.
+// Runs the test suites with node's test runner: `unit` (src/**, test/ except e2e), `e2e` (test/e2e), both (no
+// argument or `all`), or the test files named on the command line.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -19,10 +20,11 @@ function find(dir, out = []) {
   return out;
 }
 
-const which = process.argv[2] ?? 'all';
+const args = process.argv.slice(2);
+const which = args.length === 1 && ['unit', 'e2e', 'all'].includes(args[0]) ? args[0] : args.length ? 'files' : 'all';
 const all = [...find('src'), ...find('test')].sort();
 const isE2e = (f) => f.startsWith(path.join('test', 'e2e'));
-const files = all.filter((f) => (which === 'unit' ? !isE2e(f) : which === 'e2e' ? isE2e(f) : true));
+const files = which === 'files' ? args : all.filter((f) => (which === 'unit' ? !isE2e(f) : which === 'e2e' ? isE2e(f) : true));
 if (files.length === 0) {
   console.error(`no ${which} tests found`);
   process.exit(1);
