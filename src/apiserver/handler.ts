@@ -10,6 +10,7 @@ import { AGGREGATED_CONTENT_TYPE, Discovery } from './discovery.js';
 import { addWarnings, mediaType, parseBody, queryBool, readBody, sendError, sendJson, sendText } from './http-util.js';
 import { negotiate } from './negotiate.js';
 import type { OpenApi } from './openapi-docs.js';
+import { sendOpenApi, wantsProtobuf } from './openapi-http.js';
 import type { PodStreamDeps } from './podstreams/index.js';
 import { parseResourcePath, type ResourceRoute } from './route.js';
 import type { ResourceStorage } from './storage/generic.js';
@@ -110,10 +111,10 @@ async function route(deps: HandlerDeps, req: IncomingMessage, res: ServerRespons
       return sendText(res, 200, m.body, m.contentType);
     }
   }
-  if (path.startsWith('/openapi/v3/')) {
-    const doc = deps.openapi.document(path.slice('/openapi/v3/'.length));
+  if (path.startsWith('/openapi/v3/') || path === '/openapi/v2') {
+    const doc = path === '/openapi/v2' ? deps.openapi.v2(wantsProtobuf(req)) : deps.openapi.document(path.slice('/openapi/v3/'.length));
     if (!doc) throw errors.notFoundPath();
-    return sendJson(res, 200, doc);
+    return sendOpenApi(req, res, url, doc);
   }
   const segs = path.split('/').slice(1).map(decodeURIComponent);
   if (segs[0] === 'api' || segs[0] === 'apis') {

@@ -1,22 +1,52 @@
-// Serves the OpenAPI v3 documents kubectl reads before apply/create/replace/edit (built once from the catalog).
+// Serves the OpenAPI documents: v3 per group version (kubectl reads these before apply/create/replace/edit and
+// for explain) and the merged v2 document. Each is built once from the catalog and served with an ETag.
+import { createHash } from 'node:crypto';
 import type { ResourceDescriptor } from '../api/descriptor.js';
 import type { Registry } from '../api/registry.js';
-import { groupVersionOfPath, openapiV3DocumentText, openapiV3Root } from '../api/schema/openapi.js';
+import { encodeOpenApiV2 } from '../api/schema/openapi-v2-proto.js';
+import { openapiV2Document } from '../api/schema/openapi-v2.js';
+import { groupVersionOfPath, openapiV3DocumentHash, openapiV3DocumentText, openapiV3Root } from '../api/schema/openapi.js';
+
+type Json = Record<string, unknown>;
+
+export interface OpenApiDocument {
+  text: string | Buffer;
+  /** Quoted strong ETag of the text. */
+  etag: string;
+  contentType?: string;
+}
+
+/** What kube-apiserver answers for the protobuf form of /openapi/v2. */
+export const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 
 export interface OpenApi {
   root(): string;
-  document(pathKey: string): string | undefined;
+  document(pathKey: string): OpenApiDocument | undefined;
+  v2(protobuf?: boolean): OpenApiDocument;
+}
+
+function withEtag(text: string | Buffer, contentType?: string): OpenApiDocument {
+  const etag = `"${createHash('sha512').update(text).digest('hex').toUpperCase()}"`;
+  return contentType ? { text, etag, contentType } : { text, etag };
 }
 
 export function createOpenApi(registry: Registry): OpenApi {
   const descriptors = [...registry.all()] as ResourceDescriptor[];
   let root: string | undefined;
+  let v2: Json | undefined;
+  let v2Json: OpenApiDocument | undefined;
+  let v2Proto: OpenApiDocument | undefined;
   return {
     root: () => (root ??= JSON.stringify(openapiV3Root(descriptors))),
     document: (key) => {
       const gv = groupVersionOfPath(key);
       if (!gv || !descriptors.some((d) => (d.group ? `${d.group}/${d.version}` : d.version) === gv)) return undefined;
-      return openapiV3DocumentText(gv, descriptors);
+      return { text: openapiV3DocumentText(gv, descriptors), etag: `"${openapiV3DocumentHash(gv, descriptors)}"` };
+    },
+    v2: (protobuf) => {
+      v2 ??= openapiV2Document(descriptors);
+      if (protobuf) return (v2Proto ??= withEtag(encodeOpenApiV2(v2), OPENAPI_V2_PROTOBUF));
+      return (v2Json ??= withEtag(JSON.stringify(v2)));
     },
   };
 }
