@@ -1,4 +1,5 @@
-// Bundles the CLI into dist/kubeloop.js so `kubeloop` starts without a TypeScript loader.
+// Bundles the CLI into dist/kubeloop.js so `kubeloop` starts without a TypeScript loader, and the dashboard
+// (src/ui/app, Preact) into dist/ui/ (app.js, app.css), which the bundled server serves at /ui/.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
 
@@ -12,5 +13,17 @@ await build({
   packages: 'external',
   sourcemap: 'linked',
   outfile: 'dist/kubeloop.js',
+  logLevel: 'warning',
+});
+// The same options as buildUi() in src/ui/server/index.ts, which builds in memory when running from source.
+await build({
+  entryPoints: { app: 'src/ui/app/main.tsx' },
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: 'es2022',
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  outdir: 'dist/ui',
   logLevel: 'warning',
 });

@@ -21,7 +21,7 @@ const descriptionsFile = join(root, 'src/api/schema/descriptions.json');
 /** The kinds kubeloop serves, by OpenAPI name, with their group/version/kind; `list` adds `<Kind>List`. */
 const KINDS: Array<{ name: string; group: string; version: string; kind: string; list: boolean }> = [
   ...['Namespace', 'Pod', 'Node', 'Service', 'Endpoints', 'PersistentVolumeClaim', 'PersistentVolume', 'Event',
-    'ConfigMap', 'Secret', 'ServiceAccount', 'ReplicationController', 'PodTemplate'].map((k) => ({
+    'ConfigMap', 'Secret', 'ServiceAccount', 'ReplicationController', 'PodTemplate', 'ResourceQuota', 'LimitRange'].map((k) => ({
     name: `io.k8s.api.core.v1.${k}`, group: '', version: 'v1', kind: k, list: true,
   })),
   { name: 'io.k8s.api.core.v1.Binding', group: '', version: 'v1', kind: 'Binding', list: false },
@@ -37,6 +37,7 @@ const KINDS: Array<{ name: string; group: string; version: string; kind: string;
   { name: 'io.k8s.api.events.v1.Event', group: 'events.k8s.io', version: 'v1', kind: 'Event', list: true },
   { name: 'io.k8s.api.discovery.v1.EndpointSlice', group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', list: true },
   { name: 'io.k8s.api.autoscaling.v1.Scale', group: 'autoscaling', version: 'v1', kind: 'Scale', list: false },
+  { name: 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition', group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition', list: true },
 ];
 
 const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';

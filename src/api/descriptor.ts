@@ -77,6 +77,13 @@ export interface ResourceDescriptor {
   fieldLabels?: Record<string, (obj: KubeObject) => string | undefined>;
   scale?: ScaleSpec;
   table: TablePrinter;
+  /** Decodes a request body itself instead of by `schemaType` from the catalog (custom resources: pruning,
+   * defaulting and unknown-field reporting from the CRD's schema). `body` is parsed JSON or a RawJson. */
+  decodeBody?(body: unknown, mode: 'Strict' | 'Warn' | 'Ignore', warnings: string[]): KubeObject;
+  /** False for kinds that refuse strategic merge patches (custom resources, as kube-apiserver's CRD handler). */
+  strategicMergePatch?: boolean;
+  /** Finalizers the server adds when the object is first deleted (CRDs: customresourcecleanup). */
+  finalizersOnDelete?: readonly string[];
 }
 
 export function groupVersion(d: Pick<ResourceDescriptor, 'group' | 'version'>): string {

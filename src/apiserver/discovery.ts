@@ -1,5 +1,6 @@
-// Discovery documents, legacy and aggregated, built once from the registry (they never change at run time).
-import { groupVersion, type ResourceDescriptor } from '../api/descriptor.js';
+// Discovery documents, legacy and aggregated, built from the registry and rebuilt when it changes (custom
+// resources come and go as CRDs are created and deleted).
+import type { ResourceDescriptor } from '../api/descriptor.js';
 import type { Registry } from '../api/registry.js';
 
 export const AGGREGATED_CONTENT_TYPE = (v: 'v2' | 'v2beta1') => `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`;
@@ -52,12 +53,17 @@ function aggregatedResources(descs: ResourceDescriptor[]): unknown[] {
   });
 }
 
+interface Built {
+  apiGroupList: string;
+  resourceLists: Map<string, string>;
+  groups: Map<string, string>;
+  aggregated: Map<string, string>;
+}
+
 export class Discovery {
   readonly apiVersions: string;
-  readonly apiGroupList: string;
-  readonly resourceLists = new Map<string, string>();
-  readonly groups = new Map<string, string>();
-  private readonly aggregated = new Map<string, string>();
+  private built?: Built;
+  private builtAt = -1;
 
   constructor(
     private readonly registry: Registry,
@@ -68,27 +74,56 @@ export class Discovery {
       versions: ['v1'],
       serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
     });
+  }
+
+  get apiGroupList(): string {
+    return this.current().apiGroupList;
+  }
+
+  /** Legacy APIResourceList documents by group version. */
+  get resourceLists(): ReadonlyMap<string, string> {
+    return this.current().resourceLists;
+  }
+
+  /** APIGroup documents by group name. */
+  get groups(): ReadonlyMap<string, string> {
+    return this.current().groups;
+  }
+
+  /** The documents of the registry as it is now; rebuilt (lazily) after custom resources come or go. */
+  private current(): Built {
+    if (this.built && this.builtAt === this.registry.version) return this.built;
+    const registry = this.registry;
     const named = registry.groups().filter((g) => g.group !== '');
     const groupObj = (g: { group: string; versions: string[] }) => ({
       name: g.group,
       versions: g.versions.map((v) => ({ groupVersion: `${g.group}/${v}`, version: v })),
       preferredVersion: { groupVersion: `${g.group}/${g.versions[0]}`, version: g.versions[0] },
     });
-    this.apiGroupList = JSON.stringify({ kind: 'APIGroupList', apiVersion: 'v1', groups: named.map(groupObj) });
-    for (const g of named) this.groups.set(g.group, JSON.stringify({ kind: 'APIGroup', apiVersion: 'v1', ...groupObj(g) }));
+    const built: Built = {
+      apiGroupList: JSON.stringify({ kind: 'APIGroupList', apiVersion: 'v1', groups: named.map(groupObj) }),
+      resourceLists: new Map(),
+      groups: new Map(),
+      aggregated: new Map(),
+    };
+    for (const g of named) built.groups.set(g.group, JSON.stringify({ kind: 'APIGroup', apiVersion: 'v1', ...groupObj(g) }));
     for (const g of registry.groups()) {
       for (const v of g.versions) {
         const gv = g.group ? `${g.group}/${v}` : v;
         const descs = registry.inGroupVersion(gv);
-        this.resourceLists.set(gv, JSON.stringify({ kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources: legacyResources(descs) }));
+        built.resourceLists.set(gv, JSON.stringify({ kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources: legacyResources(descs) }));
       }
     }
+    this.built = built;
+    this.builtAt = registry.version;
+    return built;
   }
 
   /** Aggregated discovery for /api (core) or /apis (named groups). */
   aggregatedFor(which: 'api' | 'apis', version: 'v2' | 'v2beta1'): string {
+    const cache = this.current().aggregated;
     const cacheKey = `${which}/${version}`;
-    const hit = this.aggregated.get(cacheKey);
+    const hit = cache.get(cacheKey);
     if (hit) return hit;
     const groups = this.registry.groups().filter((g) => (which === 'api' ? g.group === '' : g.group !== ''));
     const items = groups.map((g) => ({
@@ -100,11 +135,11 @@ export class Discovery {
       })),
     }));
     const doc = JSON.stringify({ kind: 'APIGroupDiscoveryList', apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items });
-    this.aggregated.set(cacheKey, doc);
+    cache.set(cacheKey, doc);
     return doc;
   }
 }
 
 export function isServedGroupVersion(registry: Registry, gv: string): boolean {
-  return registry.all().some((d) => groupVersion(d) === gv);
+  return registry.inGroupVersion(gv).length > 0;
 }

@@ -5,7 +5,7 @@ import { ApiError, errors } from '../api/errors.js';
 import type { Registry } from '../api/registry.js';
 import type { Clock } from '../clock/clock.js';
 import type { Metrics } from '../metrics/index.js';
-import { entryJson } from '../store/store.js';
+import { entryJsonFor } from './crd/convert.js';
 import { AGGREGATED_CONTENT_TYPE, Discovery } from './discovery.js';
 import { addWarnings, mediaType, parseBody, queryBool, readBody, sendError, sendJson, sendText } from './http-util.js';
 import { negotiate } from './negotiate.js';
@@ -19,6 +19,7 @@ import { PATCH_CONTENT_TYPES } from './storage/patch.js';
 import { handleSubresource } from './subresources.js';
 import { buildTable, parseIncludeObject } from './table.js';
 import { WatchStream } from './watch-stream.js';
+import { serveUi } from '../ui/server/index.js';
 
 export const KUBE_VERSION = {
   major: '1',
@@ -86,6 +87,7 @@ async function route(deps: HandlerDeps, req: IncomingMessage, res: ServerRespons
   const url = new URL(req.url ?? '/', 'http://kubeloop');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   const method = req.method ?? 'GET';
+  if (path === '/ui' || path.startsWith('/ui/')) return serveUi(deps, req, res, url);
 
   switch (path) {
     case '/version':
@@ -149,8 +151,12 @@ function health(deps: HandlerDeps, url: URL, path: string, res: ServerResponse):
   sendText(res, ok ? 200 : 500, ok ? 'ok' : 'not ready', 'text/plain; charset=utf-8');
 }
 
-function writeOptions(url: URL): WriteOptions {
+function writeOptions(url: URL, req?: IncomingMessage): WriteOptions {
   const o: WriteOptions = {};
+  const ua = req?.headers['user-agent'];
+  if (ua) o.userAgent = ua;
+  const force = url.searchParams.get('force');
+  if (force !== null) o.force = queryBool(force);
   const dry = url.searchParams.getAll('dryRun');
   if (dry.length) {
     for (const v of dry) if (v !== 'All') throw errors.badRequest(`Invalid dry run value: ${v}`);
@@ -173,6 +179,12 @@ function listMeta(revision: number, cont?: string, remaining?: number): Record<s
   if (cont) m.continue = cont;
   if (remaining !== undefined) m.remainingItemCount = remaining;
   return m;
+}
+
+/** Waits until this request's writes are on disk: a durable store group-commits, memory resolves at once. */
+export async function writesDurable(deps: HandlerDeps): Promise<void> {
+  const store = deps.storage.store;
+  await store.durable?.(store.revision());
 }
 
 function requireVerb(d: ResourceDescriptor, verb: string): void {
@@ -206,13 +218,14 @@ async function resource(deps: HandlerDeps, req: IncomingMessage, res: ServerResp
         return sendJson(res, 200, buildTable(d, result.entries.map((e) => e.object), clock.now(), meta, { include, noHeaders: false, apiVersion: tableApiVersion }));
       }
       const gv = groupVersion(d);
-      const body = `{"kind":"${d.listKind}","apiVersion":"${gv}","metadata":${JSON.stringify(meta)},"items":[${result.entries.map(entryJson).join(',')}]}`;
+      const body = `{"kind":"${d.listKind}","apiVersion":"${gv}","metadata":${JSON.stringify(meta)},"items":[${result.entries.map((e) => entryJsonFor(d, e)).join(',')}]}`;
       return sendText(res, 200, body, 'application/json');
     }
     if (method === 'POST') {
       requireVerb(d, 'create');
       const body = parseBody(await readBody(req), req.headers['content-type'], true);
-      const result = storage.create(d, ns, body, writeOptions(url));
+      const result = storage.create(d, ns, body, writeOptions(url, req));
+      await writesDurable(deps);
       addWarnings(res, result.warnings);
       return sendJson(res, 201, result.object);
     }
@@ -220,6 +233,7 @@ async function resource(deps: HandlerDeps, req: IncomingMessage, res: ServerResp
       requireVerb(d, 'deletecollection');
       const opts = await deleteOptions(req, url);
       const items = storage.deleteCollection(d, ns, { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined }, opts);
+      await writesDurable(deps);
       return sendJson(res, 200, { kind: d.listKind, apiVersion: groupVersion(d), metadata: { resourceVersion: String(storage.store.revision()) }, items });
     }
     throw errors.methodNotAllowed();
@@ -234,26 +248,29 @@ async function resource(deps: HandlerDeps, req: IncomingMessage, res: ServerResp
         const include = parseIncludeObject(q.get('includeObject'));
         return sendJson(res, 200, buildTable(d, [e.object], clock.now(), { resourceVersion: e.object.metadata.resourceVersion }, { include, noHeaders: false, apiVersion: tableApiVersion }));
       }
-      return sendText(res, 200, entryJson(e), 'application/json');
+      return sendText(res, 200, entryJsonFor(d, e), 'application/json');
     }
     case 'PUT': {
       requireVerb(d, 'update');
       const body = parseBody(await readBody(req), req.headers['content-type'], true);
-      const result = storage.update(d, ns, name, body, writeOptions(url));
+      const result = storage.update(d, ns, name, body, writeOptions(url, req));
+      await writesDurable(deps);
       addWarnings(res, result.warnings);
       return sendJson(res, 200, result.object);
     }
     case 'PATCH': {
       requireVerb(d, 'patch');
       const { type, patch } = await readPatch(req);
-      const result = storage.patch(d, ns, name, type, patch, writeOptions(url));
+      const result = storage.patch(d, ns, name, type, patch, writeOptions(url, req));
+      await writesDurable(deps);
       addWarnings(res, result.warnings);
-      return sendJson(res, 200, result.object);
+      return sendJson(res, result.created ? 201 : 200, result.object);
     }
     case 'DELETE': {
       requireVerb(d, 'delete');
       const opts = await deleteOptions(req, url);
       const { object, deleted } = storage.delete(d, ns, name, opts);
+      await writesDurable(deps);
       if (!deleted) return sendJson(res, 202, object);
       if (d.group === '' && d.kind === 'Pod') return sendJson(res, 200, object);
       const details: Record<string, unknown> = { name, kind: d.plural, uid: object.metadata.uid };
@@ -268,15 +285,10 @@ export async function readPatch(req: IncomingMessage): Promise<{ type: (typeof P
   const mt = mediaType(req.headers['content-type']);
   const type = PATCH_CONTENT_TYPES[mt];
   if (!type) {
-    throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
-  }
-  if (type === 'apply') {
-    throw errors.unsupportedMediaType(
-      ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'],
-      'server-side apply (application/apply-patch+yaml) is not supported by kubeloop yet; use client-side kubectl apply',
-    );
+    throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml']);
   }
   const buf = await readBody(req);
+  if (type === 'apply') return { type, patch: parseBody(buf, 'application/yaml') };
   return { type, patch: parseBody(buf, 'application/json') };
 }
 

@@ -7,6 +7,7 @@ import type { Registry } from '../api/registry.js';
 import type { Clock } from '../clock/clock.js';
 import type { Metrics } from '../metrics/index.js';
 import type { Store } from '../store/store.js';
+import { CrdController } from './crd/controller.js';
 import { Discovery } from './discovery.js';
 import { createHandler } from './handler.js';
 import { NamespaceLifecycle } from './namespaces.js';
@@ -16,8 +17,10 @@ import { listPrefix } from './storage/keys.js';
 import { createServiceAllocator, reserveServiceAddresses, serviceAddressAdmission } from '../api/kinds/service-alloc.js';
 import { defaultStorageClassAdmission } from '../api/kinds/pvc-default-class.js';
 import { storageObjectInUseProtectionAdmission } from '../api/kinds/storage-protection-admission.js';
+import { addQuotaAdmission } from './admission/index.js';
 import { writeUnauthorized } from './authn.js';
-import { handleExecUpgrade, type PodStreamDeps } from './podstreams/index.js';
+import { admitDashboard } from '../ui/server/index.js';
+import { handleExecUpgrade, handlePortForwardUpgrade, type PodStreamDeps } from './podstreams/index.js';
 
 export interface TlsConfig {
   caCert: string;
@@ -41,6 +44,8 @@ export class ApiServer {
   podStreams?: PodStreamDeps;
   readonly storage: ResourceStorage;
   readonly namespaces: NamespaceLifecycle;
+  /** Serves the resources CustomResourceDefinitions define. */
+  readonly crds: CrdController;
   private server?: http.Server | https.Server;
   private ready = false;
   private readonly sockets = new Set<Duplex>();
@@ -49,6 +54,8 @@ export class ApiServer {
     this.storage = new ResourceStorage(opts.store, opts.registry, opts.clock);
     this.addAdmission();
     this.namespaces = new NamespaceLifecycle(this.storage, opts.clock);
+    this.crds = new CrdController(this.storage, opts.registry, opts.clock);
+    this.crds.start();
   }
 
   private addAdmission(): void {
@@ -62,6 +69,7 @@ export class ApiServer {
     const classes = registry.kind('storage.k8s.io', 'StorageClass');
     if (classes) this.storage.addAdmission(defaultStorageClassAdmission(() => store.list(listPrefix(classes)).entries.map((e) => e.object)));
     this.storage.addAdmission(storageObjectInUseProtectionAdmission());
+    addQuotaAdmission(this.storage, store, registry, this.opts.clock);
   }
 
   /** Starts serving; resolves with the bound address. */
@@ -81,7 +89,8 @@ export class ApiServer {
     });
     const tls = this.opts.tls;
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
-      if (tls && !tls.authenticate(req)) {
+      // The dashboard's browser has no client certificate: its session cookie (or the login link) stands in.
+      if (tls && !tls.authenticate(req) && !admitDashboard(this.storage, req)) {
         writeUnauthorized(res);
         return;
       }
@@ -104,7 +113,7 @@ export class ApiServer {
         return;
       }
       const deps = this.podStreams;
-      if (!deps || !handleExecUpgrade(req, socket, head, deps)) socket.destroy();
+      if (!deps || !(handleExecUpgrade(req, socket, head, deps) || handlePortForwardUpgrade(req, socket, head, deps))) socket.destroy();
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -140,6 +149,7 @@ export class ApiServer {
   async close(): Promise<void> {
     this.ready = false;
     this.namespaces.stop();
+    this.crds.stop();
     const server = this.server;
     if (!server) return;
     await new Promise<void>((resolve) => {

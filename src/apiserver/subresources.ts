@@ -5,16 +5,24 @@ import type { ResourceDescriptor } from '../api/descriptor.js';
 import { errors } from '../api/errors.js';
 import { clone } from '../api/meta.js';
 import type { KubeObject } from '../api/types.js';
-import { type HandlerDeps, parseDeleteOptions, readPatch } from './handler.js';
+import { type HandlerDeps, readPatch, writesDurable } from './handler.js';
 import { addWarnings, parseBody, readBody, sendJson } from './http-util.js';
 import type { ResourceRoute } from './route.js';
 import type { WriteOptions } from './storage/options.js';
 import { applyPatch } from './storage/patch.js';
 import { execWithoutUpgrade, handlePodLog, handlePodProxy, handleServiceProxy } from './podstreams/index.js';
+import { handleEviction } from './eviction.js';
 
-function opts(url: URL): WriteOptions {
+function opts(url: URL, req?: IncomingMessage): WriteOptions {
   const o: WriteOptions = {};
   if (url.searchParams.getAll('dryRun').includes('All')) o.dryRun = true;
+  // The field manager (and its User-Agent default) of the managedFields entry this write records.
+  const fm = url.searchParams.get('fieldManager');
+  if (fm) o.fieldManager = fm;
+  const ua = req?.headers['user-agent'];
+  if (ua) o.userAgent = ua;
+  const force = url.searchParams.get('force');
+  if (force !== null) o.force = force === 'true' || force === '1' || force === '';
   const fv = url.searchParams.get('fieldValidation');
   if (fv === 'Strict' || fv === 'Warn' || fv === 'Ignore') o.fieldValidation = fv;
   return o;
@@ -37,6 +45,7 @@ export async function handleSubresource(deps: HandlerDeps, req: IncomingMessage,
       o.spec = { ...((o.spec as object) ?? {}), finalizers };
       if (finalizers.length === 0) delete (o.spec as { finalizers?: string[] }).finalizers;
     });
+    await writesDurable(deps);
     return sendJson(res, 200, obj);
   }
   const verbs = subresourceVerbs(d, sub);
@@ -60,7 +69,7 @@ export async function handleSubresource(deps: HandlerDeps, req: IncomingMessage,
       return binding(deps, req, res, url, ns as string, name);
     case 'eviction':
       if (method !== 'POST') throw errors.methodNotAllowed();
-      return eviction(deps, req, res, url, d, ns as string, name);
+      return handleEviction(deps, req, res, url, ns as string, name);
     case 'log':
     case 'exec':
     case 'attach':
@@ -70,7 +79,11 @@ export async function handleSubresource(deps: HandlerDeps, req: IncomingMessage,
         if (method !== 'GET') throw errors.methodNotAllowed();
         return handlePodLog(req, res, url, ns as string, name, streams);
       }
-      if (streams && (sub === 'exec' || sub === 'attach')) execWithoutUpgrade(streams, ns as string, name, url);
+      if (streams && (sub === 'exec' || sub === 'attach')) execWithoutUpgrade(streams, ns as string, name, url, sub);
+      if (streams && sub === 'portforward') {
+        streams.getPod(ns as string, name);
+        throw errors.badRequest('Upgrade request required: port-forward needs a WebSocket (SPDY/3.1+portforward.k8s.io) or SPDY/3.1 upgrade');
+      }
       // Make the pod's existence errors come first, as they would on a real cluster.
       const pod = deps.storage.get(d, ns, name);
       const container = url.searchParams.get('container') ?? ((pod.spec as { containers?: Array<{ name: string }> })?.containers?.[0]?.name ?? '');
@@ -87,13 +100,15 @@ async function status(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   if (method === 'GET') return sendJson(res, 200, storage.get(d, ns, name));
   if (method === 'PUT') {
     const body = parseBody(await readBody(req), req.headers['content-type'], true);
-    const result = storage.update(d, ns, name, body, opts(url), 'status');
+    const result = storage.update(d, ns, name, body, opts(url, req), 'status');
+    await writesDurable(deps);
     addWarnings(res, result.warnings);
     return sendJson(res, 200, result.object);
   }
   if (method === 'PATCH') {
     const { type, patch } = await readPatch(req);
-    const result = storage.patch(d, ns, name, type, patch, opts(url), 'status');
+    const result = storage.patch(d, ns, name, type, patch, opts(url, req), 'status');
+    await writesDurable(deps);
     addWarnings(res, result.warnings);
     return sendJson(res, 200, result.object);
   }
@@ -152,19 +167,15 @@ async function scale(deps: HandlerDeps, req: IncomingMessage, res: ServerRespons
   let cur = updated as Record<string, unknown>;
   for (const p of path.slice(0, -1)) cur = (cur[p] ??= {}) as Record<string, unknown>;
   cur[path[path.length - 1] as string] = replicas;
-  const result = storage.update(d, ns, name, updated, { ...opts(url), decode: false });
+  const result = storage.update(d, ns, name, updated, { ...opts(url, req), decode: false, managerSubresource: 'scale' });
+  await writesDurable(deps);
   return sendJson(res, 200, toScale(d, result.object));
 }
 
 async function binding(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, url: URL, ns: string, name: string) {
   const body = parseBody(await readBody(req), req.headers['content-type']) as KubeObject;
   deps.storage.bind(ns, name, body, url.searchParams.getAll('dryRun').includes('All'));
+  await writesDurable(deps);
   return sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
 }
 
-async function eviction(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, url: URL, d: ResourceDescriptor, ns: string, name: string) {
-  const buf = await readBody(req);
-  const body = buf.length ? (parseBody(buf, req.headers['content-type']) as { deleteOptions?: Record<string, unknown> }) : {};
-  deps.storage.delete(d, ns, name, parseDeleteOptions(body.deleteOptions, url));
-  return sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
-}

@@ -3,7 +3,8 @@ import type { ServerResponse } from 'node:http';
 import type { ResourceDescriptor } from '../api/descriptor.js';
 import type { KubeObject } from '../api/types.js';
 import type { Clock, Timer } from '../clock/clock.js';
-import { type Entry, entryJson } from '../store/store.js';
+import type { Entry } from '../store/store.js';
+import { entryJsonFor } from './crd/convert.js';
 import { baseHeaders } from './http-util.js';
 import type { WatchEventType, WatchSink } from './storage/generic.js';
 import { type IncludeObject, tableRow } from './table.js';
@@ -59,7 +60,7 @@ export class WatchStream implements WatchSink {
       table.rows = [tableRow(this.o.descriptor, entry.object, this.o.clock.now(), this.o.table.include, this.o.table.apiVersion)];
       line = `{"type":"${type}","object":${JSON.stringify(table)}}\n`;
     } else {
-      line = `{"type":"${type}","object":${entryJson(entry)}}\n`;
+      line = `{"type":"${type}","object":${entryJsonFor(this.o.descriptor, entry)}}\n`;
     }
     this.write(line);
   }

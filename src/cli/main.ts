@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // kubeloop's command line.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { dashboardCommand } from './dashboard.js';
 import { nodeCommand } from './node.js';
 import { runUp, type UpOptions } from './up.js';
 
@@ -53,6 +54,7 @@ export function buildCli(): Command {
       await runUp(opts);
     });
   program.addCommand(nodeCommand());
+  program.addCommand(dashboardCommand());
   return program;
 }
 

@@ -7,7 +7,8 @@ import type { KubeObject } from '../api/types.js';
 import type { Client } from '../client/client.js';
 import { httpClientFromKubeconfig } from '../client/http.js';
 import { kubeconfigPathForMerge } from './kubeconfig.js';
-import { DEFAULT_ANNOTATIONS, defaultLabels } from '../kubelet/node/node-status.js';
+import { quantityOf } from '../api/kinds/podspec-quantities.js';
+import { DEFAULT_ANNOTATIONS, defaultLabels, machineResources } from '../kubelet/node/node-status.js';
 import { KUBELET_STATE_ANNOTATION, KUBELET_STOPPED, kubeletStopped } from '../kubelet/node/power.js';
 
 export interface ConnectionOptions {
@@ -18,6 +19,10 @@ export interface ConnectionOptions {
 export interface AddOptions {
   labels?: Record<string, string>;
   taints?: Taint[];
+  /** Machine size; left out, the simulated kubelet reports its default 4 CPU, 16 GiB, 110-pod machine. */
+  cpu?: string;
+  memory?: string;
+  pods?: string;
 }
 
 type Print = (line: string) => void;
@@ -67,15 +72,40 @@ export function parseTaints(text: string): Taint[] {
     });
 }
 
-/** The Node a kubelet would register (labels, annotation), left for the simulated kubelet to fill in. */
+/** A `--cpu`/`--memory` value: a positive Kubernetes quantity. */
+export function parseQuantity(flag: string): (text: string) => string {
+  return (text) => {
+    const q = quantityOf(text);
+    if (!q || !(Number(q.milliValue()) > 0)) throw new Error(`invalid ${flag} "${text}": expected a positive quantity such as ${flag === 'cpu' ? '8 or 500m' : '16Gi'}`);
+    return text;
+  };
+}
+
+export function parsePods(text: string): string {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new Error(`invalid pods "${text}": expected a positive whole number`);
+  return String(Number(text));
+}
+
+/**
+ * The Node a kubelet would register (labels, annotation), left for the simulated kubelet to fill in. A sized
+ * machine carries its capacity and allocatable in the status (allowed when a Node is created, as a kubelet's
+ * registration does); the simulated kubelet keeps reporting them.
+ */
 export function nodeObject(name: string, opts: AddOptions = {}): Node {
-  const node: Node = {
+  const node: { -readonly [K in keyof Node]: Node[K] } = {
     apiVersion: 'v1',
     kind: 'Node',
     metadata: { name, labels: { ...(opts.labels ?? {}), ...defaultLabels(name) }, annotations: { ...DEFAULT_ANNOTATIONS } },
     spec: {},
   };
   if (opts.taints?.length) node.spec = { taints: opts.taints };
+  if (opts.cpu !== undefined || opts.memory !== undefined || opts.pods !== undefined) {
+    const size: { cpu?: string; memory?: string; pods?: string } = {};
+    if (opts.cpu !== undefined) size.cpu = opts.cpu;
+    if (opts.memory !== undefined) size.memory = opts.memory;
+    if (opts.pods !== undefined) size.pods = opts.pods;
+    node.status = machineResources(size);
+  }
   return node;
 }
 
@@ -140,6 +170,9 @@ export function nodeCommand(): Command {
   withConnection(node.command('add <name>').description('create a Node; a simulated kubelet takes it over').exitOverride())
     .addOption(new Option('--labels <k=v,...>', 'extra labels').argParser(parseLabels))
     .addOption(new Option('--taints <k=v:Effect,...>', 'taints').argParser(parseTaints))
+    .addOption(new Option('--cpu <n>', 'CPUs of the machine (default 4)').argParser(parseQuantity('cpu')))
+    .addOption(new Option('--memory <q>', 'memory of the machine, e.g. 16Gi (default 16393916Ki)').argParser(parseQuantity('memory')))
+    .addOption(new Option('--pods <n>', 'pods the node takes (default 110)').argParser(parsePods))
     .action(async (name: string, o: ConnectionOptions & AddOptions) => addNode(await connect(o), name, o, out));
   withConnection(node.command('rm <name>').alias('delete').description('delete a Node (its pods go with it)').exitOverride()).action(
     async (name: string, o: ConnectionOptions) => removeNode(await connect(o), name, out),

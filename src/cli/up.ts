@@ -1,4 +1,7 @@
-// `kubeloop up`: start the API server (and, in later issues, the controllers and simulated nodes).
+// `kubeloop up`: open the store (SQLite in the data dir, or memory with --in-memory), then start the API
+// server, the controllers and the simulated nodes.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createAuthenticator } from '../apiserver/authn.js';
@@ -6,7 +9,10 @@ import type { TlsConfig } from '../apiserver/server.js';
 import { Cluster } from '../cluster/cluster.js';
 import { type Clock, RealClock, ScaledClock } from '../clock/clock.js';
 import { MemoryStore } from '../store/memory.js';
+import { SqliteStore } from '../store/sqlite.js';
+import type { Store } from '../store/store.js';
 import { kubeconfigFor, insecureKubeconfigFor, kubeconfigPathForMerge, mergeIntoKubeconfig, writeStandaloneKubeconfig } from './kubeconfig.js';
+import { loadCatalogFile } from '../kubelet/images/catalog.js';
 import { ensurePki } from './pki.js';
 
 export interface UpOptions {
@@ -25,6 +31,21 @@ export interface UpOptions {
   watchHistory: number;
 }
 
+/** This data dir's controller-manager identity, created on first use. */
+function leaderIdentity(dataDir: string): string {
+  const file = path.join(dataDir, 'identity');
+  try {
+    const id = readFileSync(file, 'utf8').trim();
+    if (id) return id;
+  } catch {
+    // First start: fall through and create it.
+  }
+  const id = `${os.hostname()}_${randomUUID()}`;
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${id}\n`);
+  return id;
+}
+
 function isLoopback(address: string): boolean {
   return address === 'localhost' || address === '::1' || /^127\./.test(address);
 }
@@ -35,9 +56,40 @@ export async function runUp(opts: UpOptions): Promise<void> {
     process.exit(2);
   }
   const started = performance.now();
+  if (opts.images) {
+    try {
+      loadCatalogFile(path.resolve(opts.images));
+    } catch (err) {
+      process.stderr.write(`kubeloop: --images: ${(err as Error).message}\n`);
+      process.exit(2);
+    }
+  }
   const dataDir = opts.dataDir ?? path.join(os.homedir(), '.kubeloop');
   const clock: Clock = opts.timeScale && opts.timeScale !== 1 ? new ScaledClock(opts.timeScale) : new RealClock();
-  const store = new MemoryStore({ historyEvents: opts.watchHistory });
+  let store: Store;
+  if (opts.inMemory) {
+    store = new MemoryStore({ historyEvents: opts.watchHistory });
+  } else {
+    // The durable default: objects in DATA_DIR/store.db. A failed commit stops the process, as etcd does:
+    // the writes in it were never acknowledged, and going on would serve state the disk does not have.
+    try {
+      const sqlite = SqliteStore.open(dataDir, {
+        historyEvents: opts.watchHistory,
+        onError: (err) => {
+          process.stderr.write(`kubeloop: cannot write the store: ${err.message}\n`);
+          process.exit(1);
+        },
+      });
+      if (process.env.KUBELOOP_DEBUG) {
+        const { loadedObjects, loadedEvents, loadMs } = sqlite.stats;
+        process.stderr.write(`store: ${loadedObjects} objects and ${loadedEvents} history events loaded from ${sqlite.file} in ${Math.round(loadMs)} ms\n`);
+      }
+      store = sqlite;
+    } catch (err) {
+      process.stderr.write(`kubeloop: cannot open the store in ${dataDir}: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
+  }
 
   let tls: TlsConfig | undefined;
   let kubeconfig;
@@ -56,6 +108,8 @@ export async function runUp(opts: UpOptions): Promise<void> {
     seed: opts.seed,
     strictImages: !!opts.strictImages,
     ...(opts.images ? { imageCatalogPath: path.resolve(opts.images) } : {}),
+    // Volume contents and the leader identity live beside the store, so they outlive the process too.
+    ...(opts.inMemory ? {} : { dataDir, leaderIdentity: leaderIdentity(dataDir) }),
     log: (component, message) => {
       if (verbose) process.stderr.write(`${component}: ${message}\n`);
     },
@@ -80,7 +134,8 @@ export async function runUp(opts: UpOptions): Promise<void> {
     where = `context "kubeloop" is now current in ${file}`;
   }
   const ms = Math.round(performance.now() - started);
-  process.stdout.write(`kubeloop is ready at ${bound.url} in ${ms} ms; ${where}, then try: kubectl get namespaces\n`);
+  const dashboard = opts.insecureHttp ? `${bound.url}/ui/` : `${bound.url}/ui/ (\`kubeloop dashboard\` prints a login link)`;
+  process.stdout.write(`kubeloop is ready at ${bound.url} in ${ms} ms; ${where}, then try: kubectl get namespaces; dashboard: ${dashboard}\n`);
 
   let stopping = false;
   const stop = async (signal: string) => {

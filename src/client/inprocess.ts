@@ -3,8 +3,9 @@
 // the store's frozen snapshots (copy before changing). Watch events arrive on a microtask, never inside the
 // writer's call, as they would over a network.
 import type { ResourceDescriptor } from '../api/descriptor.js';
-import { errors } from '../api/errors.js';
+import { ApiError, errors } from '../api/errors.js';
 import type { KubeObject } from '../api/types.js';
+import { type EvictionBody, evictPod } from '../apiserver/eviction.js';
 import type { ResourceStorage, WatchEventType as StorageEventType } from '../apiserver/storage/generic.js';
 import type { Entry } from '../store/store.js';
 import type { Client, DeleteOptions, ListOptions, ObjectList, PatchType, Resource, Watch, WatchEvent, WatchHandlers, WatchOptions, WriteOptions } from './client.js';
@@ -107,8 +108,10 @@ export class InProcessClient implements Client {
       return this.storage.bind(ns as string, name, body);
     }
     if (d.group === '' && d.kind === 'Pod' && subresource === 'eviction') {
-      const del = (body as { deleteOptions?: DeleteOptions }).deleteOptions ?? {};
-      return this.storage.delete(d, ns, name, del).object;
+      // The same budget checks as the HTTP eviction subresource; a refusal is a thrown ApiError (429, 500).
+      const status = evictPod(this.storage, this.storage.clock, ns as string, name, body as EvictionBody);
+      if (status.status === 'Failure') throw new ApiError(status.code, status.reason ?? 'InternalError', status.message ?? '', status.details);
+      return status;
     }
     throw errors.methodNotAllowed();
   }

@@ -14,10 +14,12 @@ import { type NodeLifecycleHandle, startNodeLifecycle } from '../controllers/nod
 import { type PodGCHandle, startPodGC } from '../controllers/podgc/index.js';
 import { daemonSetController } from '../controllers/daemonset/index.js';
 import { deploymentController } from '../controllers/deployment/index.js';
+import { disruptionController } from '../controllers/disruption/index.js';
 import { cronJobController } from '../controllers/cronjob/index.js';
 import { jobController } from '../controllers/job/index.js';
 import { ttlAfterFinishedController } from '../controllers/ttlafterfinished/index.js';
 import { replicaSetController, replicationControllerController } from '../controllers/replicaset/index.js';
+import { resourceQuotaController } from '../controllers/resourcequota/index.js';
 import { statefulSetController } from '../controllers/statefulset/index.js';
 import { endpointsController } from '../controllers/endpoints/index.js';
 import { endpointSliceController } from '../controllers/endpointslice/index.js';
@@ -43,6 +45,11 @@ export interface ClusterOptions {
   strictImages?: boolean;
   /** A user image catalog merged over the built-in one. */
   imageCatalogPath?: string;
+  /** Where the simulated nodes keep persistent volume and hostPath data; in memory when absent. */
+  dataDir?: string;
+  /** The controller-manager's Lease holder name; kept in the data dir so a restarted process takes its own
+   * lease back at once instead of waiting for it to expire. */
+  leaderIdentity?: string;
   log?(component: string, message: string): void;
 }
 
@@ -105,7 +112,9 @@ export class Cluster {
     this.manager = manager;
     await manager.add(replicaSetController());
     await manager.add(replicationControllerController());
+    await manager.add(resourceQuotaController());
     await manager.add(deploymentController());
+    await manager.add(disruptionController());
     await manager.add(daemonSetController());
     await manager.add(statefulSetController());
     await manager.add(endpointsController());
@@ -127,6 +136,7 @@ export class Cluster {
       seed: this.opts.seed,
       strictImages: !!this.opts.strictImages,
       ...(this.opts.imageCatalogPath ? { imageCatalogPath: this.opts.imageCatalogPath } : {}),
+      ...(this.opts.dataDir ? { dataDir: this.opts.dataDir } : {}),
       eventRecorder: (node: string) => this.recorder('kubelet', node),
       log: (m: string) => this.opts.log?.('kubelet', m),
     });
@@ -144,6 +154,7 @@ export class Cluster {
     this.elector = new LeaderElector({
       client: this.client,
       clock,
+      ...(this.opts.leaderIdentity ? { identity: this.opts.leaderIdentity } : {}),
       onStartedLeading: () => {
         this.metrics.setLeader('kube-controller-manager', true);
         void this.startLeading(log('controller-manager'));
@@ -163,16 +174,26 @@ export class Cluster {
       client: this.client,
       informers: this.informers,
       clock,
-      resources: gcResources(this.registry.all()),
+      // One version per kind (a CRD may serve several); kinds that CRDs add later join as they come.
+      resources: gcResources(this.registry.all().filter((d) => this.registry.kind(d.group, d.kind) === d)),
       recorder: this.recorder('garbage-collector-controller'),
       log,
+    });
+    const gc = this.gc;
+    this.unwatchRegistry?.();
+    this.unwatchRegistry = this.registry.onChange(({ added }) => {
+      for (const d of gcResources(added)) if (this.registry.kind(d.group, d.kind) === d) gc.addResource(d);
     });
     this.podgc = startPodGC({ client: this.client, informers: this.informers, clock, log });
     this.nodeLifecycle = startNodeLifecycle({ client: this.client, informers: this.informers, clock, recorder: this.recorder('node-controller'), evictionRecorder: this.recorder('taint-eviction-controller'), log });
     await this.manager?.start();
   }
 
+  private unwatchRegistry?: () => void;
+
   private async stopLeading(): Promise<void> {
+    this.unwatchRegistry?.();
+    this.unwatchRegistry = undefined;
     await this.manager?.stop();
     await this.gc?.stop();
     await this.podgc?.stop();

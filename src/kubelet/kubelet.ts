@@ -13,7 +13,7 @@ import { type MachineIdentity, machineIdentity, nodeInternalIP, nodePodCIDR, Pod
 import { NodeLease } from './node/lease.js';
 import { kubeletStopped } from './node/power.js';
 import { ALLOCATABLE_AMOUNTS, buildNodeStatus, CONDITION_EVENTS, DEFAULT_ANNOTATIONS, defaultLabels, sameNodeStatus } from './node/node-status.js';
-import type { ConfigLookup } from './pod/config-refs.js';
+import type { ConfigLookup, NodeObjects } from './pod/config-refs.js';
 import { isTerminalPhase } from './pod/phase.js';
 import { PodWorker, type PodWorkerContext } from './pod/pod-worker.js';
 import { errorCode } from './pod/status-writer.js';
@@ -35,6 +35,7 @@ export interface KubeletOptions {
   runtime: ContainerRuntime;
   recorder: EventRecorder;
   lookupConfig: ConfigLookup;
+  objects?: NodeObjects;
   /** The simulation created this Node a moment ago with its first status (so no condition flips later). */
   registeredNow?: boolean;
   log(message: string, err?: unknown): void;
@@ -95,6 +96,7 @@ export class SimulatedKubelet {
       releaseIP: (ip) => this.ips.release(ip),
       describeImage: (spec) => this.describeImage(spec),
       lookupConfig: opts.lookupConfig,
+      ...(opts.objects ? { objects: opts.objects } : {}),
       released: (w) => this.unaccount(w.uid),
       held: () => this.off,
       log: opts.log,

@@ -1,25 +1,31 @@
 // The simulated nodes of a cluster: on first start it registers `node-1..node-N`; from then on every Node in
 // the API, whoever created it, gets a simulated kubelet, and deleting the Node stops it. Pods reach their
 // node's kubelet through the shared pod informer (one lookup per event, never a scan of all pods).
-import type { Node, Pod } from 'kubernetes-types/core/v1.js';
+import path from 'node:path';
+import type { Node, PersistentVolume, PersistentVolumeClaim, Pod, Service } from 'kubernetes-types/core/v1.js';
 import { configMapDescriptor } from '../api/kinds/configmap.js';
 import { nodeDescriptor } from '../api/kinds/node.js';
+import { persistentVolumeDescriptor } from '../api/kinds/persistentvolume.js';
+import { persistentVolumeClaimDescriptor } from '../api/kinds/persistentvolumeclaim.js';
 import { podDescriptor } from '../api/kinds/pod.js';
 import { secretDescriptor } from '../api/kinds/secret.js';
+import { serviceDescriptor } from '../api/kinds/service.js';
 import type { KubeObject } from '../api/types.js';
 import type { Client } from '../client/client.js';
 import type { EventRecorder } from '../client/events.js';
 import type { InformerFactory, SharedInformer } from '../client/informer.js';
 import type { Clock } from '../clock/clock.js';
 import { type CatalogFile, ImageCatalog } from './images/catalog.js';
+import { CatalogConfigMap } from './images/configmap.js';
 import { SimulatedKubelet } from './kubelet.js';
-import type { ConfigLookup } from './pod/config-refs.js';
+import type { ConfigLookup, NodeObjects } from './pod/config-refs.js';
 import { chooseIndex, machineIdentity, nodeInternalIP, nodePodCIDR } from './node/identity.js';
 import { buildNodeStatus, registrationObject } from './node/node-status.js';
 import { Random } from './random.js';
 import { ContainerDirectory } from './runtime/directory.js';
 import type { ContainerRuntime } from './runtime/process.js';
 import { createShellRuntime } from './runtime/shell-runtime.js';
+import { DiskVolumeStore, MemoryVolumeStore, type VolumeStore } from './runtime/volume-store.js';
 import { TimerWheel } from './timer-wheel.js';
 import { timingProfile, type TimingProfile } from './timing.js';
 
@@ -39,6 +45,11 @@ export interface NodeSimulationOptions {
   imageCatalogPath?: string;
   /** Catalog data merged over the built-in one. */
   imageCatalog?: CatalogFile;
+  /** Create (if missing) and follow ConfigMap kube-system/kubeloop-images, the run-time catalog layer. Default true. */
+  imageConfigMap?: boolean;
+  /** Where persistent volume and hostPath data is kept (`volumes/<pv>/`, `nodes/<node>/<path>/`) so it
+   * survives restarts; in memory when absent. */
+  dataDir?: string;
   /** What runs inside containers; default: the simulated shell runtime (image behaviours, logs, exec). */
   runtime?: ContainerRuntime;
   /** Event recorder per node (component `kubelet`, host = node name). Default: the project's recorder when it
@@ -79,8 +90,12 @@ class Simulation implements NodeSimulation {
   private readonly podsInf: SharedInformer;
   private readonly configMapsInf: SharedInformer;
   private readonly secretsInf: SharedInformer;
+  private readonly servicesInf: SharedInformer;
+  private readonly claimsInf: SharedInformer;
+  private readonly volumesInf: SharedInformer;
+  private readonly volumeStore: VolumeStore;
   private recorderFor: (node: string) => EventRecorder = () => dropEvents;
-  readonly containers = new ContainerDirectory();
+  readonly containers: ContainerDirectory;
   private readonly runtime: ContainerRuntime;
   private stopped = false;
 
@@ -97,14 +112,40 @@ class Simulation implements NodeSimulation {
     this.podsInf = opts.informers.informer(podDescriptor);
     this.configMapsInf = opts.informers.informer(configMapDescriptor);
     this.secretsInf = opts.informers.informer(secretDescriptor);
+    this.servicesInf = opts.informers.informer(serviceDescriptor);
+    this.claimsInf = opts.informers.informer(persistentVolumeClaimDescriptor);
+    this.volumesInf = opts.informers.informer(persistentVolumeDescriptor);
+    this.volumeStore = opts.dataDir ? new DiskVolumeStore(path.resolve(opts.dataDir), this.log) : new MemoryVolumeStore();
+    this.containers = new ContainerDirectory(this.volumeStore);
     this.runtime = opts.runtime ?? createShellRuntime(this.containers);
   }
 
   private readonly lookupConfig: ConfigLookup = (kind, namespace, name) =>
     (kind === 'ConfigMap' ? this.configMapsInf : this.secretsInf).get(namespace, name);
 
+  private readonly objects: NodeObjects = {
+    claim: (namespace, name) => this.claimsInf.get(namespace, name) as unknown as PersistentVolumeClaim | undefined,
+    services: () => this.servicesInf.list() as unknown as Service[],
+  };
+
+  /** A PersistentVolume is gone: with reclaim policy Delete its data goes too (the provisioner removed the
+   * directory before deleting the object); a retained volume's data stays where it was, as on a real disk. */
+  private volumeDeleted(pv: PersistentVolume): void {
+    if (this.stopped) return;
+    if ((pv.spec?.persistentVolumeReclaimPolicy ?? 'Delete') !== 'Delete') return;
+    this.volumeStore.deleteVolume(pv.metadata?.name ?? '');
+  }
+
   async start(): Promise<void> {
     this.recorderFor = this.opts.eventRecorder ?? (await defaultRecorderFactory(this.opts.client, this.opts.clock));
+    const catalogCM = this.opts.imageConfigMap === false ? undefined : new CatalogConfigMap({ client: this.opts.client, configMaps: this.configMapsInf, catalog: this.catalog, recorder: () => this.recorderFor(''), log: this.log, ...(this.opts.imageCatalogPath ? { userCatalogPath: this.opts.imageCatalogPath } : {}) });
+    catalogCM?.attach();
+    this.volumesInf.addHandler({ delete: (pv) => this.volumeDeleted(pv as unknown as PersistentVolume) });
+    // What containers read as they start (configuration, claims, services) is in the caches before any kubelet
+    // takes over a pod: a recovered container mounts its claim's volume at once.
+    const objects = [this.configMapsInf, this.secretsInf, this.servicesInf, this.claimsInf, this.volumesInf];
+    for (const inf of objects) inf.start();
+    await Promise.all(objects.map((i) => i.waitForSync()));
     this.nodesInf.addHandler({
       add: (n) => this.nodeAdded(n as unknown as Node),
       update: (_old, n) => this.kubelets.get(n.metadata.name ?? '')?.nodeChanged(n as unknown as Node),
@@ -120,8 +161,9 @@ class Simulation implements NodeSimulation {
         this.containers.forget(p.metadata.uid ?? '');
       },
     });
-    for (const inf of [this.nodesInf, this.podsInf, this.configMapsInf, this.secretsInf]) inf.start();
-    await Promise.all([this.nodesInf, this.podsInf, this.configMapsInf, this.secretsInf].map((i) => i.waitForSync()));
+    for (const inf of [this.nodesInf, this.podsInf]) inf.start();
+    await Promise.all([this.nodesInf, this.podsInf].map((i) => i.waitForSync()));
+    await catalogCM?.ensureExists();
     if (this.nodesInf.size() === 0) await this.registerInitialNodes(this.opts.count ?? 3);
   }
 
@@ -179,6 +221,7 @@ class Simulation implements NodeSimulation {
       runtime: this.runtime,
       recorder: this.recorderFor(name),
       lookupConfig: this.lookupConfig,
+      objects: this.objects,
       registeredNow,
       log: this.log,
     });

@@ -10,6 +10,14 @@ import { scoreNodes, selectHost } from './score.js';
 
 export type ScheduleResult = { node: NodeInfo } | { diagnosis: Diagnosis } | { noNodes: true };
 
+/** Plugins beyond the pod-and-node ones (VolumeBinding): a PreFilter verdict and a Filter run after the others. */
+export interface ExtraPlugin {
+  name: string;
+  /** PreFilter rejected the pod with this message (UnschedulableAndUnresolvable). */
+  reject?: string;
+  filter?: (n: NodeInfo) => FilterStatus | undefined;
+}
+
 const MIN_FEASIBLE_NODES = 100;
 const MIN_FEASIBLE_PERCENT = 5;
 
@@ -28,7 +36,7 @@ export class Algorithm {
     private readonly random: () => number,
   ) {}
 
-  schedule(p: PodInfo): ScheduleResult {
+  schedule(p: PodInfo, extra?: ExtraPlugin): ScheduleResult {
     const all = this.cache.liveNodes();
     if (all.length === 0) return { noNodes: true };
     const statuses = new Map<NodeInfo, FilterStatus>();
@@ -47,12 +55,18 @@ export class Algorithm {
       }
       d.absent = { code: 'UnschedulableAndUnresolvable', reason: NOT_SATISFIED_NODE_AFFINITY };
     }
+    if (extra?.reject !== undefined) {
+      d.plugins.add(extra.name);
+      d.preFilterMsg = extra.reject;
+      return { diagnosis: d };
+    }
+    const extraFilter = extra?.filter;
     const feasible: NodeInfo[] = [];
     const want = numFeasibleNodesToFind(nodes.length);
     const start = nodes.length > 0 ? this.nextStart % nodes.length : 0;
     for (let i = 0; i < nodes.length && feasible.length < want; i++) {
       const n = nodes[(start + i) % nodes.length] as NodeInfo;
-      const s = runFilters(p, n);
+      const s = runFilters(p, n) ?? extraFilter?.(n);
       if (!s) feasible.push(n);
       else {
         statuses.set(n, s);

@@ -5,7 +5,7 @@ import { anyTolerates, type Taint } from './affinity.js';
 import type { NodeInfo } from './nodeinfo.js';
 import type { PodInfo } from './podinfo.js';
 
-export type Plugin = 'NodeUnschedulable' | 'TaintToleration' | 'NodeAffinity' | 'NodePorts' | 'NodeResourcesFit';
+export type Plugin = 'NodeUnschedulable' | 'TaintToleration' | 'NodeAffinity' | 'NodePorts' | 'NodeResourcesFit' | 'VolumeBinding';
 export type Code = 'Unschedulable' | 'UnschedulableAndUnresolvable';
 
 export interface FilterStatus {

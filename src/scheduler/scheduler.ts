@@ -3,7 +3,9 @@
 // pool that cluster events empty) is not a FIFO of keys, so the cycles are driven either by this class's own
 // loop (`start`) or by the controller manager through one reserved key (controller.ts). Each decision is
 // synchronous against the cache; the binding and the status/event writes run in the background while the
-// next decisions are taken, as kube's binding cycle does.
+// next decisions are taken, as kube's binding cycle does. A pod with PersistentVolumeClaims goes through
+// VolumeBinding (volumes.ts): its claims can reject it before any node is tried, its bound volumes' node
+// affinity filters nodes, and its binding waits in PreBind until the PV controller has bound every claim.
 import { podDescriptor } from '../api/kinds/pod.js';
 import { nodeDescriptor } from '../api/kinds/node.js';
 import type { KubeObject } from '../api/types.js';
@@ -11,13 +13,14 @@ import { rfc3339, type Clock } from '../clock/clock.js';
 import type { Client } from '../client/client.js';
 import type { EventRecorder } from '../client/events.js';
 import type { InformerFactory, SharedInformer } from '../client/informer.js';
-import { Algorithm } from './algorithm.js';
+import { Algorithm, type ExtraPlugin } from './algorithm.js';
 import { SchedulerCache } from './cache.js';
 import { NO_NODES_AVAILABLE, unschedulableMessage } from './diagnosis.js';
 import type { NodeChange } from './nodeinfo.js';
 import { compilePod, podKey, type PodInfo } from './podinfo.js';
 import { SchedulingQueue, type QueueOptions, type QueuedPod } from './queue.js';
 import { seededRandom } from './score.js';
+import { VOLUME_BINDING, VolumeBinding, type VolumeDecision } from './volumes.js';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
@@ -35,14 +38,18 @@ export interface SchedulerOptions {
   /** Decisions taken before the loop lets other work (informer events, finished bindings) run. */
   batchSize?: number;
   maxInFlightBindings?: number;
+  /** How long PreBind waits for the PV controller to bind a pod's claims (kube: 600 s). */
+  volumeBindTimeoutMs?: number;
   log?: (message: string) => void;
 }
 
 /** Events that freed room on a node concern only the plugins counting room. */
 const ROOM_FREED: ReadonlySet<string> = new Set(['NodeResourcesFit', 'NodePorts']);
+/** Claim, volume and class changes concern only VolumeBinding. */
+const VOLUMES_CHANGED: ReadonlySet<string> = new Set([VOLUME_BINDING]);
 
 const NODE_CHANGE_PLUGINS: Record<Exclude<NodeChange, 'added'>, readonly string[]> = {
-  labels: ['NodeAffinity'],
+  labels: ['NodeAffinity', VOLUME_BINDING],
   taints: ['TaintToleration', 'NodeUnschedulable'],
   unschedulable: ['NodeUnschedulable'],
   allocatable: ['NodeResourcesFit'],
@@ -54,10 +61,13 @@ export class Scheduler {
   readonly cache = new SchedulerCache();
   readonly queue: SchedulingQueue;
   private readonly algorithm: Algorithm;
+  readonly volumes: VolumeBinding;
   private readonly name: string;
   private readonly pods: SharedInformer;
   private readonly nodes: SharedInformer;
   private readonly binding = new Map<string, Promise<void>>();
+  /** Bindings parked in PreBind until the PV controller binds their claims: not work the scheduler can finish. */
+  private readonly waitingForVolumes = new Set<string>();
   private readonly infos = new WeakMap<KubeObject, PodInfo>();
   private running = false;
   private stopped = false;
@@ -70,6 +80,7 @@ export class Scheduler {
     this.algorithm = new Algorithm(this.cache, seededRandom(opts.seed ?? 0x5eed));
     this.pods = opts.informers.informer(podDescriptor);
     this.nodes = opts.informers.informer(nodeDescriptor);
+    this.volumes = new VolumeBinding(opts.informers, opts.client, opts.clock, opts.volumeBindTimeoutMs);
   }
 
   /**
@@ -91,6 +102,7 @@ export class Scheduler {
       update: (_o, p) => this.onPod(p),
       delete: (p) => this.onPodGone(p),
     });
+    this.volumes.attach(() => !this.stopped && this.queue.moveOnEvent(VOLUMES_CHANGED));
   }
 
   /** Runs on its own: attaches, starts and syncs the pod and node informers, then schedules until stopped. */
@@ -98,9 +110,9 @@ export class Scheduler {
     if (this.running || this.stopped) return;
     this.running = true;
     this.attach();
-    this.nodes.start();
-    this.pods.start();
-    await Promise.all([this.nodes.waitForSync(), this.pods.waitForSync()]);
+    const informers = [this.nodes, this.pods, ...this.volumes.informers];
+    for (const i of informers) i.start();
+    await Promise.all(informers.map((i) => i.waitForSync()));
     if (!this.running) return;
     this.loop = this.run();
   }
@@ -109,17 +121,22 @@ export class Scheduler {
     this.running = false;
     this.stopped = true;
     this.queue.close();
+    this.volumes.close();
     await this.loop;
     await Promise.all([...this.binding.values()]);
   }
 
-  /** Resolves once nothing is ready to schedule and no binding is in flight (for tests and benchmarks). */
+  /**
+   * Resolves once nothing is ready to schedule and no binding is in flight, except those waiting for their
+   * volumes to be bound (for tests and benchmarks).
+   */
   async idle(): Promise<void> {
+    const busy = () => this.queue.stats().active > 0 || this.binding.size > this.waitingForVolumes.size;
     for (;;) {
       await yieldToEventLoop();
-      if (this.queue.stats().active === 0 && this.binding.size === 0) {
+      if (!busy()) {
         await yieldToEventLoop();
-        if (this.queue.stats().active === 0 && this.binding.size === 0) return;
+        if (!busy()) return;
       }
     }
   }
@@ -181,7 +198,8 @@ export class Scheduler {
   async runBatch(max = this.opts.batchSize ?? 256): Promise<boolean> {
     const maxBindings = this.opts.maxInFlightBindings ?? 4096;
     for (let i = 0; i < max && !this.stopped; i++) {
-      while (this.binding.size >= maxBindings) await Promise.race(this.binding.values());
+      // Bindings parked in PreBind (waiting up to 10 minutes for volumes) do not hold back the others.
+      while (this.binding.size - this.waitingForVolumes.size >= maxBindings) await Promise.race(this.binding.values());
       const qp = this.queue.pop();
       if (!qp) return false;
       this.attempt(qp);
@@ -211,10 +229,19 @@ export class Scheduler {
     if ((pod.spec as any)?.nodeName || !this.responsible(pod) || !this.pods.getByKey(qp.key)) return;
     qp.pod = pod;
     const info = this.info(pod);
-    const result = this.algorithm.schedule(info);
+    const vol = this.volumes.preFilter(pod);
+    let extra: ExtraPlugin | undefined;
+    if ('reject' in vol) extra = { name: VOLUME_BINDING, reject: vol.reject };
+    else if ('plan' in vol) extra = { name: VOLUME_BINDING, filter: (n) => this.volumes.filter(vol.plan, n) };
+    const result = this.algorithm.schedule(info, extra);
     if ('node' in result) {
+      let decision: VolumeDecision | undefined;
+      if ('plan' in vol) {
+        const d = this.volumes.decide(vol.plan, result.node);
+        if ('decision' in d) this.volumes.reserve((decision = d.decision));
+      }
       this.cache.assume(info, result.node.name);
-      this.bind(qp, result.node.name);
+      this.bind(qp, result.node.name, decision);
       return;
     }
     if ('noNodes' in result) {
@@ -226,7 +253,7 @@ export class Scheduler {
     this.fail(pod, 'Unschedulable', unschedulableMessage(info, result.diagnosis));
   }
 
-  private bind(qp: QueuedPod, nodeName: string): void {
+  private bind(qp: QueuedPod, nodeName: string, volumes?: VolumeDecision): void {
     const pod = qp.pod;
     const ns = pod.metadata.namespace ?? '';
     const name = pod.metadata.name ?? '';
@@ -237,7 +264,18 @@ export class Scheduler {
       target: { kind: 'Node', name: nodeName },
     };
     const done = (async () => {
+      let stage = 'binding rejected: running Bind plugin "DefaultBinder"';
       try {
+        if (volumes) {
+          stage = 'running PreBind plugin "VolumeBinding"';
+          this.waitingForVolumes.add(qp.key);
+          try {
+            await this.volumes.bindPodVolumes(pod, volumes);
+          } finally {
+            this.waitingForVolumes.delete(qp.key);
+          }
+          stage = 'binding rejected: running Bind plugin "DefaultBinder"';
+        }
         await this.opts.client.createSubresource(podDescriptor, ns, name, 'binding', body);
         this.opts.recorder.event(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${name} to ${nodeName}`);
       } catch (err) {
@@ -248,9 +286,9 @@ export class Scheduler {
           qp.pod = current;
           this.queue.addBackoff(qp);
         }
-        const message = `binding rejected: running Bind plugin "DefaultBinder": ${(err as Error)?.message ?? String(err)}`;
+        const message = `${stage}: ${(err as Error)?.message ?? String(err)}`;
         this.log(`binding ${ns}/${name} to ${nodeName} failed: ${message}`);
-        this.fail(pod, 'SchedulerError', message);
+        if (!this.stopped) this.fail(pod, 'SchedulerError', message);
       } finally {
         this.binding.delete(qp.key);
       }

@@ -12,6 +12,8 @@ import {
 
 interface Watcher {
   prefix: string;
+  /** Only events after this revision reach the watcher (it saw older ones in its replay or list). */
+  from: number;
   onEvent: (e: StoreEvent) => void;
   active: boolean;
 }
@@ -104,6 +106,20 @@ export interface MemoryStoreOptions {
   historyEvents?: number;
   /** Starting revision (a restored store continues from its old revision). */
   startRevision?: number;
+  /** Called synchronously for every write, in revision order, before any watcher can see it (a durable
+   * backend queues the change for its next commit here). */
+  onWrite?: (e: StoreEvent) => void;
+  /** Hold events back from watchers until `publish(revision)` says they are durable: a watch never shows
+   * a write that a crash could still lose, as with etcd. Reads still see every write at once. */
+  deferDelivery?: boolean;
+}
+
+/** What a durable backend hands back to `restore`: current entries and the retained event history. */
+export interface RestoredState {
+  entries: Entry[];
+  /** Events in revision order, all newer than `compactedRevision`. */
+  history: StoreEvent[];
+  compactedRevision: number;
 }
 
 export class MemoryStore implements Store {
@@ -115,11 +131,54 @@ export class MemoryStore implements Store {
   private readonly maxHistory: number;
   private readonly watchers = new Map<string, Set<Watcher>>(); // by bucket prefix
   private readonly wideWatchers = new Set<Watcher>(); // prefixes shorter than a bucket
+  private readonly onWrite: ((e: StoreEvent) => void) | undefined;
+  private readonly deferDelivery: boolean;
+  // With deferDelivery: events written but not yet published (durable), oldest first, and the newest
+  // revision watchers may see.
+  private unpublished: StoreEvent[] = [];
+  private unpublishedStart = 0;
+  private published: number;
 
   constructor(opts: MemoryStoreOptions = {}) {
     this.rev = opts.startRevision ?? 1;
     this.compactedRev = this.rev;
+    this.published = this.rev;
     this.maxHistory = opts.historyEvents ?? 200_000;
+    this.onWrite = opts.onWrite;
+    this.deferDelivery = !!opts.deferDelivery;
+  }
+
+  /** Fills an empty store with state loaded from disk; the revision stays the constructor's startRevision. */
+  restore(state: RestoredState): void {
+    for (const e of state.entries) {
+      const b = this.bucket(e.key);
+      b.entries.set(e.key, e);
+      b.insert(e.key);
+    }
+    const keep = state.history.length > this.maxHistory ? state.history.slice(-this.maxHistory) : state.history;
+    for (const e of keep) this.history.push(e);
+    const first = this.history[0];
+    this.compactedRev = Math.max(state.compactedRevision, first ? first.revision - 1 : state.compactedRevision);
+  }
+
+  /** Delivers held-back events up to `revision` to watchers (see deferDelivery). */
+  publish(revision: number): void {
+    while (this.unpublishedStart < this.unpublished.length) {
+      const e = this.unpublished[this.unpublishedStart] as StoreEvent;
+      if (e.revision > revision) break;
+      this.unpublished[this.unpublishedStart++] = undefined as unknown as StoreEvent;
+      this.published = e.revision;
+      this.deliver(e);
+    }
+    if (this.unpublishedStart === this.unpublished.length) {
+      this.unpublished = [];
+      this.unpublishedStart = 0;
+    }
+  }
+
+  /** Memory keeps nothing: every write is as durable as it will ever be. */
+  durable(_revision: number): Promise<void> {
+    return Promise.resolve();
   }
 
   revision(): number {
@@ -192,11 +251,12 @@ export class MemoryStore implements Store {
 
   watch(prefix: string, fromRevision: number, onEvent: (e: StoreEvent) => void): WatchHandle {
     if (fromRevision < this.compactedRev) throw new GoneError(fromRevision, this.compactedRev);
-    const w: Watcher = { prefix, onEvent, active: true };
+    const w: Watcher = { prefix, from: fromRevision, onEvent, active: true };
     // Replay retained history after fromRevision, then go live. Both happen synchronously, so no write can
-    // slip in between (JavaScript runs this method to completion).
+    // slip in between (JavaScript runs this method to completion). Events not yet published come live.
     for (let i = this.firstIndexAfter(fromRevision); i < this.history.length; i++) {
       const e = this.history[i] as StoreEvent;
+      if (e.revision > this.published) break;
       if (e.key.startsWith(prefix)) onEvent(e);
       if (!w.active) break;
     }
@@ -259,8 +319,18 @@ export class MemoryStore implements Store {
         this.historyStart = 0;
       }
     }
+    this.onWrite?.(e);
+    if (this.deferDelivery) {
+      this.unpublished.push(e);
+      return;
+    }
+    this.published = e.revision;
+    this.deliver(e);
+  }
+
+  private deliver(e: StoreEvent): void {
     const set = this.watchers.get(bucketOf(e.key));
-    if (set) for (const w of set) if (w.active && e.key.startsWith(w.prefix)) w.onEvent(e);
-    for (const w of this.wideWatchers) if (w.active && e.key.startsWith(w.prefix)) w.onEvent(e);
+    if (set) for (const w of set) if (w.active && e.revision > w.from && e.key.startsWith(w.prefix)) w.onEvent(e);
+    for (const w of this.wideWatchers) if (w.active && e.revision > w.from && e.key.startsWith(w.prefix)) w.onEvent(e);
   }
 }

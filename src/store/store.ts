@@ -1,6 +1,7 @@
 // The versioned store contract, with etcd's semantics: one global revision stamps every write; each object
 // remembers the revision that last changed it; a watch can resume from any revision still in the history
-// window, and an older one is answered with Gone. Backends: memory (here), sqlite and etcd (later issues).
+// window, and an older one is answered with Gone. Backends: memory, sqlite (the
+// durable default) and etcd (a later issue).
 import type { KubeObject } from '../api/types.js';
 
 export interface Entry {
@@ -61,6 +62,9 @@ export interface Store {
   watch(prefix: string, fromRevision: number, onEvent: (e: StoreEvent) => void): WatchHandle;
   /** The oldest revision a watch may resume from. */
   oldestWatchableRevision(): number;
+  /** Resolves once every write up to `revision` is on disk (durable backends group-commit, so this is how a
+   * write is acknowledged only when it survives a crash); rejects if the backend failed to persist it. */
+  durable?(revision: number): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -28,6 +28,11 @@ export interface Cluster {
   home: string;
   kubectl(args: string[], opts?: KubectlOptions): Promise<KubectlResult>;
   stop(): Promise<void>;
+  /** Kills the server with SIGKILL (a crash) and waits for it to exit. The directory stays, even a temp one, so
+   * the caller can start again on it (`dir`) and removes it afterwards. */
+  kill(): Promise<void>;
+  /** The cluster's directory (data dir, HOME, kubeconfig); pass it as `dir` to start again on the same data. */
+  dir: string;
   /** Everything the server printed so far, stdout and stderr interleaved. */
   logs(): string;
 }
@@ -41,6 +46,12 @@ export interface StartOptions {
   entry?: string;
   /** Extra environment for the server process. */
   env?: Record<string, string>;
+  /** Keep objects in the durable SQLite store of the data dir instead of passing `--in-memory` (also the
+   * default for every test when KUBELOOP_E2E_DURABLE=1). */
+  durable?: boolean;
+  /** Use this directory (data dir, HOME, kubeconfig) instead of a new temp dir, e.g. a stopped or killed
+   * cluster's `dir` to restart it on its data. The caller owns it: stop() leaves it in place. */
+  dir?: string;
 }
 
 const READY_URL = /\bhttps?:\/\/(?:\[[0-9a-fA-F:.]+\]|[\w.-]+):\d+/;
@@ -48,17 +59,18 @@ const MAX_LOG = 4 * 1024 * 1024;
 
 // Servers still running when the test process exits (a crash, a forgotten stop()) are killed so
 // they do not outlive it; their temp dirs are removed too.
-const live = new Set<{ child: ChildProcess; dir: string }>();
+const live = new Set<{ child: ChildProcess; dir: string; owned?: boolean }>();
 process.once('exit', () => {
-  for (const { child, dir } of live) {
+  for (const { child, dir, owned } of live) {
     child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+    if (owned !== false) rmSync(dir, { recursive: true, force: true });
   }
 });
 
 export async function startKubeloop(opts: StartOptions = {}): Promise<Cluster> {
   const kubectlBin = await findKubectl();
-  const dir = await mkdtemp(join(tmpdir(), 'kubeloop-e2e-'));
+  const owned = opts.dir === undefined;
+  const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'kubeloop-e2e-')));
   const home = join(dir, 'home');
   const kubeconfig = join(dir, 'kubeconfig');
   await mkdir(home, { recursive: true });
@@ -67,7 +79,8 @@ export async function startKubeloop(opts: StartOptions = {}): Promise<Cluster> {
   const args = [
     '--import', 'tsx',
     opts.entry ?? join(REPO_ROOT, 'src', 'cli', 'main.ts'),
-    'up', '--port', '0', '--in-memory',
+    'up', '--port', '0',
+    ...(opts.durable ?? process.env.KUBELOOP_E2E_DURABLE === '1' ? [] : ['--in-memory']),
     '--data-dir', join(dir, 'data'),
     '--kubeconfig', kubeconfig,
     ...(opts.args ?? []),
@@ -77,7 +90,7 @@ export async function startKubeloop(opts: StartOptions = {}): Promise<Cluster> {
     env: { ...clientEnv, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const entry = { child, dir };
+  const entry = { child, dir, owned };
   live.add(entry);
 
   let log = '';
@@ -109,9 +122,14 @@ export async function startKubeloop(opts: StartOptions = {}): Promise<Cluster> {
         clearTimeout(timer);
       }
       live.delete(entry);
-      await rm(dir, { recursive: true, force: true });
+      if (owned) await rm(dir, { recursive: true, force: true });
     })();
     return stopping;
+  };
+  const kill = async (): Promise<void> => {
+    if (ended === undefined) child.kill('SIGKILL');
+    await exited;
+    live.delete(entry);
   };
 
   const kubectl = (kargs: string[], kopts: KubectlOptions = {}): Promise<KubectlResult> =>
@@ -150,7 +168,7 @@ export async function startKubeloop(opts: StartOptions = {}): Promise<Cluster> {
     await sleep(100);
   }
 
-  return { url, kubeconfig, home, kubectl, stop, logs: () => log };
+  return { url, kubeconfig, home, kubectl, stop, kill, dir, logs: () => log };
 }
 
 /**

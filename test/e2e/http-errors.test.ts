@@ -83,13 +83,13 @@ describe('HTTP error answers', () => {
     assert.equal(r.json.reason, 'RequestEntityTooLarge');
   });
 
-  it('400 for a malformed protobuf body, 415 for server-side apply, with clear messages', async () => {
+  it('400 for a malformed protobuf body and for an apply body without apiVersion and kind', async () => {
     const pb = await call('POST', CM, Buffer.from([0x6b, 0x38, 0x73, 0x00]), { 'content-type': 'application/vnd.kubernetes.protobuf' });
     assert.equal(pb.status, 400);
     assert.match(pb.json.message, /malformed protobuf body/);
     const ssa = await call('PATCH', `${CM}/x?fieldManager=kubectl`, '{}', { 'content-type': 'application/apply-patch+yaml' });
-    assert.equal(ssa.status, 415);
-    assert.match(ssa.json.message, /server-side apply/);
+    assert.equal(ssa.status, 400);
+    assert.match(ssa.json.message, /invalid object type/);
   });
 
   it('404 worded as kube-apiserver for unknown resources and paths', async () => {

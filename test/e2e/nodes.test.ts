@@ -71,6 +71,39 @@ describe('kubeloop node', () => {
     await k.eventually(['get', 'nodes'], (o) => statusOf(o, 'node-9') === undefined, 'node-9 gone');
   });
 
+  it('add with --cpu and --memory makes a machine of that size, as kubectl shows it', async () => {
+    const add = await kubeloop(['node', 'add', 'small-1', '--cpu', '2', '--memory', '4Gi', '--pods', '50', '--labels', 'size=small', '--taints', 'dedicated=small:NoSchedule']);
+    assert.equal(add.code, 0, add.stderr);
+    assert.equal(add.stdout.trim(), 'node/small-1 created');
+    await k.eventually(['get', 'nodes'], (o) => statusOf(o, 'small-1') === 'Ready', 'small-1 Ready');
+    const capacity = JSON.parse(await k.ok(['get', 'node', 'small-1', '-o', 'jsonpath={.status.capacity}']));
+    assert.equal(capacity.cpu, '2');
+    assert.equal(capacity.memory, '4Gi');
+    assert.equal(capacity.pods, '50');
+    const allocatable = JSON.parse(await k.ok(['get', 'node', 'small-1', '-o', 'jsonpath={.status.allocatable}']));
+    assert.equal(allocatable.cpu, '2');
+    assert.equal(allocatable.memory, '3996Mi', 'less the 100Mi eviction threshold (stored in canonical form)');
+    assert.equal((await k.ok(['get', 'node', 'small-1', '-o', 'jsonpath={.spec.taints[0].key}={.spec.taints[0].value}:{.spec.taints[0].effect}'])).trim(), 'dedicated=small:NoSchedule');
+
+    const describe = await k.ok(['describe', 'node', 'small-1']);
+    assert.match(describe, /Labels:\s+[\s\S]*size=small/);
+    assert.match(describe, /Taints:\s+dedicated=small:NoSchedule/);
+    const section = (title: string) => describe.slice(describe.indexOf(`${title}:`)).split('\n').slice(1, 8).join('\n');
+    assert.match(section('Capacity'), /cpu:\s+2\n/);
+    assert.match(section('Capacity'), /memory:\s+4Gi\n/);
+    assert.match(section('Capacity'), /pods:\s+50/);
+    assert.match(section('Allocatable'), /cpu:\s+2\n/);
+
+    // A minute of heartbeats later the kubelet still reports the same machine.
+    await new Promise((r) => setTimeout(r, 3_000));
+    assert.equal(JSON.parse(await k.ok(['get', 'node', 'small-1', '-o', 'jsonpath={.status.capacity}'])).cpu, '2');
+
+    const bad = await kubeloop(['node', 'add', 'small-2', '--cpu', 'lots']);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /invalid cpu "lots"/);
+    assert.equal((await kubeloop(['node', 'rm', 'small-1'])).code, 0);
+  });
+
   it('names a missing node with exit code 1', async () => {
     for (const verb of ['stop', 'start', 'rm']) {
       const r = await kubeloop(['node', verb, 'nope']);

@@ -3,6 +3,7 @@ import type { ResourceDescriptor } from '../descriptor.js';
 import { configMapDescriptor } from './configmap.js';
 import { controllerRevisionDescriptor } from './controllerrevision.js';
 import { cronJobDescriptor } from './cronjob.js';
+import { customResourceDefinitionDescriptor } from './customresourcedefinition.js';
 import { daemonSetDescriptor } from './daemonset.js';
 import { deploymentDescriptor } from './deployment.js';
 import { endpointsDescriptor } from './endpoints.js';
@@ -11,6 +12,7 @@ import { eventDescriptor } from './event.js';
 import { eventsEventDescriptor } from './events-event.js';
 import { jobDescriptor } from './job.js';
 import { leaseDescriptor } from './lease.js';
+import { limitRangeDescriptor } from './limitrange.js';
 import { namespaceDescriptor } from './namespace.js';
 import { nodeDescriptor } from './node.js';
 import { persistentVolumeDescriptor } from './persistentvolume.js';
@@ -20,13 +22,14 @@ import { podDisruptionBudgetDescriptor } from './poddisruptionbudget.js';
 import { podTemplateDescriptor } from './podtemplate.js';
 import { replicaSetDescriptor } from './replicaset.js';
 import { replicationControllerDescriptor } from './replicationcontroller.js';
+import { resourceQuotaDescriptor } from './resourcequota.js';
 import { secretDescriptor } from './secret.js';
 import { serviceDescriptor } from './service.js';
 import { serviceAccountDescriptor } from './serviceaccount.js';
 import { statefulSetDescriptor } from './statefulset.js';
 import { storageClassDescriptor } from './storageclass.js';
 
-const GROUP_ORDER = ['', 'apps', 'events.k8s.io', 'batch', 'policy', 'storage.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io'];
+const GROUP_ORDER = ['', 'apps', 'events.k8s.io', 'batch', 'policy', 'storage.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io', 'apiextensions.k8s.io'];
 
 const unordered: ResourceDescriptor[] = [
   configMapDescriptor,
@@ -39,6 +42,8 @@ const unordered: ResourceDescriptor[] = [
   podDescriptor,
   podTemplateDescriptor,
   replicationControllerDescriptor,
+  resourceQuotaDescriptor,
+  limitRangeDescriptor,
   secretDescriptor,
   serviceAccountDescriptor,
   serviceDescriptor,
@@ -54,6 +59,7 @@ const unordered: ResourceDescriptor[] = [
   storageClassDescriptor,
   leaseDescriptor,
   endpointSliceDescriptor,
+  customResourceDefinitionDescriptor,
 ];
 
 export const allKinds: readonly ResourceDescriptor[] = [...unordered].sort(

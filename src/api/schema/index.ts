@@ -227,15 +227,24 @@ function applyMeta(node: Container, meta: FieldPatchMeta): void {
   if (meta.mapType) node.mapType = meta.mapType;
 }
 
+/** Schemas of types served at run time (custom resources, from their CRDs), by type name. */
+const runtimeTypes = new Map<string, SchemaNode>();
+
+/** Makes a run-time type known to schemaOf/hasSchema (undefined forgets it). */
+export function registerRuntimeSchema(typeName: string, node: SchemaNode | undefined): void {
+  if (node) runtimeTypes.set(typeName, node);
+  else runtimeTypes.delete(typeName);
+}
+
 /** The schema of a catalog type, e.g. `io.k8s.api.apps.v1.Deployment`. Throws for names the catalog lacks. */
 export function schemaOf(typeName: string): SchemaNode {
-  const node = objectType(typeName);
+  const node = runtimeTypes.get(typeName) ?? objectType(typeName);
   if (!node) throw new Error(`no schema for type ${typeName}`);
   return node;
 }
 
 export function hasSchema(typeName: string): boolean {
-  return catalogType(typeName) !== undefined;
+  return runtimeTypes.has(typeName) || catalogType(typeName) !== undefined;
 }
 
 /** Every type name in the catalog, sorted. */

@@ -120,7 +120,7 @@ function objectSchema(typeName: string, collect: (typeName: string) => void): Js
 }
 
 /** All schemas reachable from `roots`, keyed and sorted by name. */
-function componentSchemas(roots: string[]): Json {
+export function componentSchemas(roots: string[]): Json {
   const out = new Map<string, Json>();
   const pending = [...roots];
   const collect = (name: string): void => {

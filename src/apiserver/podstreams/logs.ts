@@ -48,7 +48,9 @@ export async function handlePodLog(req: IncomingMessage, res: ServerResponse, ur
   res.writeHead(200, { 'Content-Type': 'text/plain', ...(follow ? { 'Transfer-Encoding': 'chunked' } : {}) });
   const send = (text: string): boolean => {
     if (budget <= 0) return false;
-    const piece = text.length > budget ? text.slice(0, budget) : text;
+    // limitBytes counts bytes (a cut may fall inside a multi-byte character, as the kubelet's LimitWriter does).
+    const bytes = Buffer.from(text);
+    const piece = bytes.length > budget ? bytes.subarray(0, budget) : bytes;
     budget -= piece.length;
     res.write(piece);
     return budget > 0;

@@ -48,6 +48,11 @@ const SOURCE: Record<string, string> = {
     'automountServiceAccountToken=4:bool?',
   ObjectReference: 'kind=1 namespace=2 name=3 uid=4 apiVersion=5 resourceVersion=6 fieldPath=7',
   LocalObjectReference: 'name=1',
+  ResourceQuota: 'metadata=1:ObjectMeta spec=2:ResourceQuotaSpec status=3:ResourceQuotaStatus',
+  ResourceQuotaSpec: 'hard=1:map<Quantity> scopes=2:[] scopeSelector=3:ScopeSelector',
+  ScopeSelector: 'matchExpressions=1:[ScopedResourceSelectorRequirement]',
+  ScopedResourceSelectorRequirement: 'scopeName=1 operator=2 values=3:[]',
+  ResourceQuotaStatus: 'hard=1:map<Quantity> used=2:map<Quantity>',
   Service: 'metadata=1:ObjectMeta spec=2:ServiceSpec status=3:ServiceStatus',
   ServiceSpec:
     'ports=1:[ServicePort] selector=2:map clusterIP=3 type=4 externalIPs=5:[] sessionAffinity=7 ' +
@@ -181,6 +186,7 @@ export const TOP_LEVEL: Record<string, string> = {
   'v1/Secret': 'Secret',
   'v1/ServiceAccount': 'ServiceAccount',
   'v1/Service': 'Service',
+  'v1/ResourceQuota': 'ResourceQuota',
   'v1/Pod': 'Pod',
   'apps/v1/Deployment': 'Deployment',
   'batch/v1/Job': 'Job',

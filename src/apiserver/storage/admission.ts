@@ -16,6 +16,9 @@ export interface AdmissionPlugin {
   name: string;
   /** May change `req.object`; throws an ApiError to refuse. */
   admit(req: AdmissionRequest): void;
+  /** Validating admission: runs after the kind's own validation passed (kube's second admission phase), in
+   * registration order; throws an ApiError to refuse. May reserve what `rollback` releases. */
+  validate?(req: AdmissionRequest): void;
   /** Called after a write is stored (or skipped on a dry run): release what admit reserved on failure. */
   rollback?(req: AdmissionRequest): void;
 }

@@ -14,7 +14,8 @@ export class RawJson {
 }
 
 export function decodeBody(d: ResourceDescriptor, body: unknown, mode: FieldValidation, warnings: string[]): KubeObject {
-  // Kinds without a schema (none yet; custom resources later) are taken as they come.
+  if (d.decodeBody) return d.decodeBody(body instanceof RawJson ? JSON.parse(body.text) : body, mode, warnings);
+  // Kinds without a schema are taken as they come.
   if (!hasSchema(d.schemaType)) return clone(body instanceof RawJson ? JSON.parse(body.text) : body) as KubeObject;
   const opts = { kindLabel: d.kind, version: d.version, validation: mode };
   const result = body instanceof RawJson ? decodeJSON(body.text, d.schemaType, opts) : decodeObject(body, d.schemaType, opts);

@@ -16,7 +16,7 @@ import { decodeBody } from './decode.js';
 import { compileFilter, type ObjectFilter } from './filter.js';
 import { listPrefix, objectKey } from './keys.js';
 import type { DeleteOptions, ListOptions, WatchOptions, WriteOptions, WriteResult } from './options.js';
-import { applyPatch, type PatchType } from './patch.js';
+import { applyConfiguration, applyPatch, checkApplyOptions, type PatchType, serverSideApply, trackManagedFields } from './patch.js';
 
 export interface ListResult {
   entries: Entry[];
@@ -136,12 +136,14 @@ export class ResourceStorage {
     d.prepareForCreate?.(obj);
     dropEmptyMeta(obj);
     if (d.hasStatus && obj.status === undefined) obj.status = {};
+    trackManagedFields(d, undefined, obj, opts, undefined, now);
     // Mutating admission (address allocation, default storage class) comes before validation, as in
     // kube-apiserver; whatever it reserved is released if the write does not happen.
     const req: AdmissionRequest = { operation: 'CREATE', descriptor: d, object: obj, dryRun: !!opts.dryRun };
     this.runAdmission(req);
     try {
       this.validateCreate(d, obj);
+      this.runValidatingAdmission(req);
     } catch (err) {
       this.rollbackAdmission(req);
       throw err;
@@ -188,6 +190,11 @@ export class ResourceStorage {
     opts: WriteOptions = {},
     subresource?: 'status',
   ): WriteResult<KubeObject> {
+    checkApplyOptions(type, opts);
+    if (type === 'strategic' && d.strategicMergePatch === false) {
+      throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
+    }
+    if (type === 'apply') return this.apply(d, namespace, name, patch, opts, subresource);
     const current = this.getEntry(d, namespace, name);
     const patched = applyPatch(d, current.object, type, patch);
     const warnings: string[] = [];
@@ -202,6 +209,29 @@ export class ResourceStorage {
     const rv = obj.metadata.resourceVersion;
     if (rv && rv !== current.object.metadata.resourceVersion) throw errors.conflict(d, name);
     return this.replace(d, current, obj, opts, subresource, warnings);
+  }
+
+  /** Server-side apply (PATCH with application/apply-patch+yaml): creates the object when it is missing. */
+  private apply(d: ResourceDescriptor, namespace: string | undefined, name: string, patch: unknown, opts: WriteOptions, subresource?: 'status'): WriteResult<KubeObject> {
+    const warnings: string[] = [];
+    const config = this.decode(d, applyConfiguration(d, name, patch), opts, warnings);
+    config.metadata.name = name;
+    if (d.namespaced && config.metadata.namespace !== undefined && config.metadata.namespace !== namespace) {
+      throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+    const current = this.store.get(objectKey(d, namespace, name));
+    if (!current) {
+      if (subresource) throw errors.notFound(d, name);
+      const { object, managedFields } = serverSideApply(d, undefined, config, opts, subresource, this.clock.now());
+      const result = this.create(d, namespace, object, { ...opts, decode: false, managedFields });
+      result.warnings.unshift(...warnings);
+      return result;
+    }
+    const { object, managedFields } = serverSideApply(d, current.object, config, opts, subresource, this.clock.now());
+    object.metadata = { ...object.metadata, resourceVersion: current.object.metadata.resourceVersion };
+    const obj = clone(object);
+    this.checkTypeMeta(d, obj);
+    return this.replace(d, current, obj, { ...opts, managedFields }, subresource, warnings);
   }
 
   delete(d: ResourceDescriptor, namespace: string | undefined, name: string, opts: DeleteOptions = {}): { object: KubeObject; deleted: boolean } {
@@ -233,6 +263,7 @@ export class ResourceStorage {
       if (effective === 'Orphan') finalizers.add('orphan');
       if (effective === 'Foreground') finalizers.add('foregroundDeletion');
     }
+    if (!cur.metadata.deletionTimestamp) for (const f of d.finalizersOnDelete ?? []) finalizers.add(f);
     if (d.kind === 'Namespace' && d.group === '') return this.deleteNamespace(d, current, opts);
 
     const grace = this.gracePeriod(d, cur, opts);
@@ -353,12 +384,14 @@ export class ResourceStorage {
       }
     }
     obj.metadata.resourceVersion = old.metadata.resourceVersion;
+    trackManagedFields(d, old, obj, opts, subresource, this.clock.now());
     dropEmptyMeta(obj);
     const req: AdmissionRequest = { operation: 'UPDATE', descriptor: d, object: obj, old, dryRun: !!opts.dryRun };
     if (subresource) req.subresource = subresource;
     this.runAdmission(req);
     try {
       this.validateUpdate(d, obj, old, subresource);
+      this.runValidatingAdmission(req);
     } catch (err) {
       this.rollbackAdmission(req);
       throw err;
@@ -475,6 +508,10 @@ export class ResourceStorage {
 
   private runAdmission(req: AdmissionRequest): void {
     for (const p of this.admission) p.admit(req);
+  }
+
+  private runValidatingAdmission(req: AdmissionRequest): void {
+    for (const p of this.admission) p.validate?.(req);
   }
 
   private rollbackAdmission(req: AdmissionRequest): void {

@@ -8,6 +8,14 @@ export interface WriteOptions {
   fieldValidation?: FieldValidation;
   /** Decode the body against the schema (prune unknown fields, reject wrong types). False for in-process callers. */
   decode?: boolean;
+  /** The client's User-Agent: the default field manager is its part before the first `/`. */
+  userAgent?: string;
+  /** Server-side apply: take conflicting fields from their other managers (`?force=true`). */
+  force?: boolean;
+  /** The subresource a managedFields entry is recorded under when it is not the request's own (e.g. 'scale'). */
+  managerSubresource?: string;
+  /** Internal: managedFields already computed by server-side apply, stored as they are. */
+  managedFields?: unknown[];
 }
 
 export interface DeleteOptions {

@@ -176,3 +176,48 @@ export function fluentd(daemon: Daemon): Program {
     return code;
   };
 }
+
+/** A small built-in web server for catalog images: `static-server [--port N] [--root DIR] [--] [COMMAND...]`
+ * serves the files under DIR (default /srv/www) on port N (default 8080), logging one access line per request
+ * on stdout, then runs COMMAND if one is given (the server lives as long as the container) or waits for
+ * SIGTERM. Catalog entries use it as an entrypoint in front of their cmd. */
+export function staticServer(daemon: Daemon): Program {
+  return async (ctx, argv) => {
+    let port = 8080;
+    let root = '/srv/www';
+    let i = 1;
+    for (; i < argv.length; i++) {
+      const a = argv[i] as string;
+      const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+      if (flag === '--') {
+        i++;
+        break;
+      }
+      if (flag === '-p' || flag === '--port' || flag === '-d' || flag === '--root' || flag === '-h') {
+        const v = inline ?? argv[++i];
+        if (v === undefined) {
+          ctx.stderr(`static-server: option ${flag} needs a value\n`);
+          return 2;
+        }
+        if (flag === '-p' || flag === '--port') {
+          const n = Number(v);
+          if (!Number.isInteger(n) || n <= 0 || n > 65535) {
+            ctx.stderr(`static-server: invalid port ${JSON.stringify(v)}\n`);
+            return 2;
+          }
+          port = n;
+        } else root = normalize(v, ctx.cwd);
+        continue;
+      }
+      break;
+    }
+    const rest = argv.slice(i);
+    daemon.listen(
+      port,
+      staticSite(ctx, root === '/' ? '' : root, (s, t) => `<html><head><title>${s} ${t}</title></head><body><h1>${s} ${t}</h1></body></html>\n`, (req, res) =>
+        ctx.stdout(`${req.remote} - - [${accessTime(ctx.sys.now())}] "${req.method} ${req.path} HTTP/1.1" ${res.status} ${Buffer.byteLength(res.body)}\n`),
+      ),
+    );
+    return rest.length ? ctx.shell.exec(rest, ctx) : daemon.untilTerminated(0);
+  };
+}

@@ -1,5 +1,5 @@
 // The utilities a container image's shell finds on its PATH, busybox-flavoured (messages as busybox prints them).
-import { FsError, normalize } from '../fs.js';
+import { FsError, modeString, normalize } from '../fs.js';
 import { readAll, type Sink, type Source } from './io.js';
 import { testExpression } from './test-expr.js';
 
@@ -393,13 +393,18 @@ const table: Record<string, Program> = {
     const targets = rest.length ? rest : ['.'];
     let code = 0;
     const all = f.has('a');
-    const long = f.has('l');
+    const long = f.has('l') || f.has('n');
+    const follow = f.has('L');
+    // busybox's long format: mode, links, owner, group, size, date, name (and a link's target).
     const fmt = (name: string, abs: string) => {
       if (!long) return name;
-      const e = ctx.sys.fs.stat(abs);
-      const size = e?.kind === 'file' ? Buffer.byteLength(e.data) : 4096;
-      const when = formatDate(e?.mtime ?? 0, '%b %e %H:%M');
-      return `${e?.kind === 'dir' ? 'drwxr-xr-x' : '-rw-r--r--'}    1 root     root     ${String(size).padStart(8)} ${when} ${name}`;
+      const e = follow ? ctx.sys.fs.stat(abs) : ctx.sys.fs.lstat(abs);
+      if (!e) return name;
+      const size = e.kind === 'file' ? Buffer.byteLength(e.data) : e.kind === 'link' ? Buffer.byteLength(e.target) : 4096;
+      const links = e.kind === 'dir' ? 2 + safeList(ctx, abs).filter((n) => ctx.sys.fs.lstat(normalize(n, abs))?.kind === 'dir').length : 1;
+      const when = formatDate(e.mtime, '%b %e %H:%M');
+      const owner = f.has('n') ? '0        0       ' : 'root     root    ';
+      return `${modeString(e)} ${String(links).padStart(4)} ${owner} ${String(size).padStart(8)} ${when} ${name}${e.kind === 'link' ? ` -> ${e.target}` : ''}`;
     };
     const sections: string[] = [];
     for (const t of targets) {
@@ -410,14 +415,15 @@ const table: Record<string, Program> = {
         code = 1;
         continue;
       }
-      if (e.kind === 'file' || f.has('d')) {
+      const self = ctx.sys.fs.lstat(abs);
+      if (e.kind === 'file' || f.has('d') || (long && !follow && self?.kind === 'link' && !t.endsWith('/'))) {
         sections.push(`${fmt(t, abs)}\n`);
         continue;
       }
       const names = ctx.sys.fs.list(abs).filter((n) => all || !n.startsWith('.'));
-      const body = names.map((n) => fmt(n, normalize(n, abs)));
+      const rows = [...(all ? [fmt('.', abs), fmt('..', normalize('..', abs))] : []), ...names.map((n) => fmt(n, normalize(n, abs)))];
       const head = targets.length > 1 ? `${t}:\n` : '';
-      sections.push(`${head}${long ? `total ${names.length * 4}\n` : ''}${body.length ? `${body.join('\n')}\n` : ''}`);
+      sections.push(`${head}${long ? `total ${names.length * 4}\n` : ''}${rows.length ? `${rows.join('\n')}\n` : ''}`);
     }
     ctx.stdout(sections.join('\n'));
     return code;
@@ -426,6 +432,14 @@ const table: Record<string, Program> = {
   bash: (ctx, argv) => runShell(ctx, argv),
   ash: (ctx, argv) => runShell(ctx, argv),
 };
+
+function safeList(ctx: CommandContext, abs: string): string[] {
+  try {
+    return ctx.sys.fs.list(abs);
+  } catch {
+    return [];
+  }
+}
 
 async function copyOrMove(ctx: CommandContext, argv: string[], move: boolean): Promise<number> {
   const name = move ? 'mv' : 'cp';
@@ -455,7 +469,7 @@ async function copyOrMove(ctx: CommandContext, argv: string[], move: boolean): P
       for (const [p, entry] of ctx.sys.fs.walk(src)) {
         const to = target + p.slice(src.length);
         if (entry.kind === 'dir') ctx.sys.fs.mkdir(to, true);
-        else ctx.sys.fs.writeFile(to, entry.data);
+        else ctx.sys.fs.writeFile(to, entry.kind === 'file' ? entry.data : ctx.sys.fs.readFile(p));
       }
     } else ctx.sys.fs.writeFile(target, ctx.sys.fs.readFile(src));
     if (move) ctx.sys.fs.remove(src, true);

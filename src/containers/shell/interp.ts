@@ -19,6 +19,8 @@ export interface System {
   sleep(ms: number): Promise<void>;
   /** Programs beyond the shell's own utilities (image behaviours, network clients). */
   programs?: ReadonlyMap<string, Program>;
+  /** Called between statements and loop rounds; throws to stop the script (^C on a terminal). */
+  checkpoint?(): void;
 }
 
 export interface Io {
@@ -116,6 +118,7 @@ export class Shell {
   }
 
   private async statement(st: StatementNode, io: Io): Promise<void> {
+    this.sys.checkpoint?.();
     if (st.deferredError) {
       io.stderr(`${this.argv0}: syntax error: unexpected "${st.deferredError.token}"\n`);
       this.status = 2;
@@ -282,6 +285,7 @@ export class Shell {
     try {
       for (let n = 0; ; n++) {
         if (n % 64 === 63) await new Promise((r) => setImmediate(r));
+        this.sys.checkpoint?.();
         try {
           if (!(await round())) return;
         } catch (sig) {

@@ -33,9 +33,9 @@ export async function testExpression(ctx: CommandContext, args: string[]): Promi
     const un: Record<string, (x: string) => boolean> = {
       '-z': (x) => x === '', '-n': (x) => x !== '',
       '-e': (x) => !!at(x), '-f': (x) => at(x)?.kind === 'file', '-d': (x) => at(x)?.kind === 'dir',
-      '-s': (x) => { const e = at(x); return !!e && (e.kind === 'dir' || e.data.length > 0); },
+      '-s': (x) => { const e = at(x); return !!e && (e.kind !== 'file' || e.data.length > 0); },
       '-r': (x) => !!at(x), '-w': (x) => !!at(x), '-x': (x) => at(x)?.kind === 'dir' || /\/s?bin\//.test(x),
-      '-L': () => false, '-h': () => false, '-p': () => false, '-S': () => false, '-t': () => false,
+      '-L': (x) => fs.lstat(normalize(x, ctx.cwd))?.kind === 'link', '-h': (x) => fs.lstat(normalize(x, ctx.cwd))?.kind === 'link', '-p': () => false, '-S': () => false, '-t': () => false,
     };
     if (un[a] && next !== undefined) {
       i++;

@@ -117,9 +117,18 @@ async function startDueJob(cj: KubeObject, status: CronJobStatus, ctx: Controlle
     ctx.recorder.event(cj, 'Warning', 'TooManyMissedTimes', 'too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew');
   }
   const scheduled = due.scheduled;
-  if (scheduled === undefined) return untilNext(sched, now);
+  const nextSlot = () => {
+    const n = sched.next(now);
+    return n === undefined ? 'no next schedule' : `next schedule ${rfc3339(n)}`;
+  };
+  const decide = (m: string) => ctx.decisions?.record(cj, m);
+  if (scheduled === undefined) {
+    decide(`nothing due; ${nextSlot()}`);
+    return untilNext(sched, now);
+  }
   if (spec.startingDeadlineSeconds != null && scheduled + spec.startingDeadlineSeconds * 1000 < now) {
     ctx.recorder.event(cj, 'Warning', 'MissSchedule', `Missed scheduled time to start a job: ${rfc1123z(scheduled)}`);
+    decide(`slot ${rfc3339(scheduled)} missed: past startingDeadlineSeconds ${spec.startingDeadlineSeconds}; ${nextSlot()}`);
     return untilNext(sched, now);
   }
   const name = jobNameFor(cj, scheduled);
@@ -129,6 +138,7 @@ async function startDueJob(cj: KubeObject, status: CronJobStatus, ctx: Controlle
   // startingDeadlineSeconds has dropped it by then).
   if (spec.concurrencyPolicy === 'Forbid' && (status.active?.length ?? 0) > 0) {
     ctx.recorder.event(cj, 'Normal', 'JobAlreadyActive', 'Not starting job because prior execution is running and concurrency policy is Forbid');
+    decide(`slot ${rfc3339(scheduled)} skipped: concurrencyPolicy Forbid and ${status.active?.map((r) => r.name).join(', ')} still running; ${nextSlot()}`);
     return untilNext(sched, now);
   }
   if (spec.concurrencyPolicy === 'Replace') {
@@ -162,6 +172,7 @@ async function startDueJob(cj: KubeObject, status: CronJobStatus, ctx: Controlle
   }
   (status.active ??= []).push(refTo(created));
   status.lastScheduleTime = rfc3339(scheduled);
+  decide(`slot ${rfc3339(scheduled)} due: created Job ${created.metadata.name}${spec.concurrencyPolicy === 'Replace' ? ' (concurrencyPolicy Replace)' : ''}; ${nextSlot()}`);
   return untilNext(sched, now);
 }
 

@@ -86,6 +86,21 @@ export class DeploymentSync {
     this.ctx.recorder.event(this.d, type, reason, message);
   }
 
+  /** Why the next scaling happens; recorded with it in the decision log (the dashboard's timeline). */
+  private why = '';
+
+  private decide(message: string): void {
+    this.ctx.decisions?.record(this.d, message);
+  }
+
+  /** The rolling update's fenceposts in words: "desired 10, 13 allowed by maxSurge 3, 8 must stay available by maxUnavailable 2". */
+  private fenceposts(): string {
+    const n = desired(this.d);
+    const surge = maxSurge(this.d);
+    const unavailable = maxUnavailable(this.d);
+    return `desired ${n}, ${n + surge} allowed by maxSurge ${surge}, ${n - unavailable} must stay available by maxUnavailable ${unavailable}`;
+  }
+
   // --- entry points, chosen by reconcile ---
 
   async run(): Promise<ReconcileResult> {
@@ -215,6 +230,10 @@ export class DeploymentSync {
     if (!alreadyExisted && replicas > 0) {
       this.event('Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} from 0 to ${replicas}`);
     }
+    if (!alreadyExisted) {
+      const why = isRollingUpdate(this.d) ? `${this.fenceposts()}: ` : 'Recreate: ';
+      this.decide(`${why}created new ReplicaSet ${created.metadata.name} (revision ${newRevision}) for ${newRevision === 1 ? 'its pod template' : 'the changed pod template'}, scaled up from 0 to ${replicas}`);
+    }
     let needsUpdate = this.setDeploymentRevision(String(newRevision));
     const status = clone(dStatus(this.d));
     if (!alreadyExisted && hasProgressDeadline(this.d)) {
@@ -295,7 +314,13 @@ export class DeploymentSync {
     setReplicasAnnotations((copy.metadata.annotations ??= {}), want, max);
     const updated = await this.ctx.client.update(replicaSetDescriptor, this.ns, copy);
     this.replaceReplicaSet(updated);
-    if (sizeChanges) this.event('Normal', 'ScalingReplicaSet', `Scaled ${direction} replica set ${updated.metadata.name} from ${oldScale} to ${newScale}`);
+    if (sizeChanges) {
+      this.event('Normal', 'ScalingReplicaSet', `Scaled ${direction} replica set ${updated.metadata.name} from ${oldScale} to ${newScale}`);
+      const rev = updated.metadata.annotations?.[REVISION];
+      const what = `scaled ${direction} ReplicaSet ${updated.metadata.name}${rev ? ` (revision ${rev})` : ''} from ${oldScale} to ${newScale}`;
+      this.decide(this.why ? `${this.why}: ${what}` : what);
+    }
+    this.why = '';
     return { scaled: sizeChanges, rs: updated };
   }
 
@@ -303,6 +328,7 @@ export class DeploymentSync {
   private async scale(newRS: KubeObject | undefined, oldRSs: KubeObject[]): Promise<void> {
     const target = findActiveOrLatest(newRS, oldRSs);
     if (target) {
+      this.why = `replicas changed to ${desired(this.d)}, one active ReplicaSet takes all of it`;
       if (rsReplicas(target) !== desired(this.d)) await this.scaleAndRecord(target, desired(this.d));
       return;
     }
@@ -312,7 +338,10 @@ export class DeploymentSync {
     }
     if (!isRollingUpdate(this.d)) return;
     const { sizes, direction } = proportionalSizes(this.d, filterActive([...oldRSs, newRS]));
-    for (const [rs, size] of sizes) await this.scaleReplicaSet(rs, size, direction);
+    for (const [rs, size] of sizes) {
+      this.why = `replicas changed to ${desired(this.d)} mid-rollout (${this.fenceposts()}), shared out in proportion`;
+      await this.scaleReplicaSet(rs, size, direction);
+    }
   }
 
   private isSaturated(rs: KubeObject | undefined): boolean {
@@ -343,8 +372,10 @@ export class DeploymentSync {
   private async reconcileNewReplicaSet(allRSs: KubeObject[], newRS: KubeObject): Promise<boolean> {
     const n = desired(this.d);
     if (rsReplicas(newRS) === n) return false;
+    this.why = this.fenceposts();
     if (rsReplicas(newRS) > n) return (await this.scaleAndRecord(newRS, n)).scaled;
-    return (await this.scaleAndRecord(newRS, newRSNewReplicas(this.d, allRSs, newRS))).scaled;
+    const next = newRSNewReplicas(this.d, allRSs, newRS);
+    return (await this.scaleAndRecord(newRS, next)).scaled;
   }
 
   /** Shrinks old ReplicaSets as far as availability allows: first their pods that are not available anyway,
@@ -355,7 +386,13 @@ export class DeploymentSync {
     const minAvailable = desired(this.d) - maxUnavailable(this.d);
     const newUnavailable = rsReplicas(newRS) - (rsStatus(newRS).availableReplicas ?? 0);
     const maxScaledDown = allCount - minAvailable - newUnavailable;
-    if (maxScaledDown <= 0) return false;
+    if (maxScaledDown <= 0) {
+      const surgeFull = allCount >= desired(this.d) + maxSurge(this.d);
+      this.decide(
+        `${this.fenceposts()}: waiting, ${allCount} pods exist${surgeFull ? ' (no room to surge)' : ''} and ${newUnavailable} of new ReplicaSet ${newRS.metadata.name}'s ${rsReplicas(newRS)} are not available yet, so no old pod may go`,
+      );
+      return false;
+    }
     const { rss, count: cleaned } = await this.cleanupUnhealthyReplicas(oldActive, maxScaledDown);
     const scaled = await this.scaleDownOldForRollingUpdate([...rss, newRS], rss);
     return cleaned + scaled > 0;
@@ -371,6 +408,7 @@ export class DeploymentSync {
       const available = rsStatus(rs).availableReplicas ?? 0;
       if (size === 0 || size === available) continue;
       const down = Math.min(maxCleanup - total, size - available);
+      this.why = `${size - available} of old ReplicaSet ${rs.metadata.name}'s pods are not available anyway`;
       const res = await this.scaleAndRecord(rs, size - down);
       total += down;
       rss[i] = res.rs;
@@ -389,6 +427,7 @@ export class DeploymentSync {
       const size = rsReplicas(rs);
       if (size === 0) continue;
       const down = Math.min(size, toRemove - total);
+      this.why = `${this.fenceposts()}, ${available} available now, so ${toRemove} old may go`;
       await this.scaleAndRecord(rs, size - down);
       total += down;
     }
@@ -400,11 +439,17 @@ export class DeploymentSync {
   private async rolloutRecreate(): Promise<ReconcileResult> {
     let { newRS, oldRSs } = await this.getAllReplicaSetsAndSyncRevision(false);
     let scaledDown = false;
-    for (const rs of filterActive(oldRSs)) if ((await this.scaleAndRecord(rs, 0)).scaled) scaledDown = true;
+    for (const rs of filterActive(oldRSs)) {
+      this.why = 'Recreate: all old pods go before any new one starts';
+      if ((await this.scaleAndRecord(rs, 0)).scaled) scaledDown = true;
+    }
     const olds = () => findOldReplicaSets(this.rsList, newRS);
     if (scaledDown) return this.syncRolloutStatus(olds(), newRS);
     // New pods only once the old ones are gone, not merely terminating.
-    if (this.oldPodsRunning(newRS, olds())) return this.syncRolloutStatus(olds(), newRS);
+    if (this.oldPodsRunning(newRS, olds())) {
+      this.decide('Recreate: new ReplicaSet waits until the old pods are gone, not merely terminating');
+      return this.syncRolloutStatus(olds(), newRS);
+    }
     if (!newRS) ({ newRS, oldRSs } = await this.getAllReplicaSetsAndSyncRevision(true));
     if (newRS) {
       const res = await this.scaleAndRecord(newRS, desired(this.d));

@@ -32,6 +32,8 @@ export interface GarbageCollectorHandle {
   /** Resolves once every watched resource has been listed and the workers run. */
   waitForSync(): Promise<void>;
   hasSynced(): boolean;
+  /** Starts watching a resource served after the collector started (a CustomResourceDefinition's). */
+  addResource(r: Resource): void;
   /** Number of nodes (objects and not-yet-seen owners) in the ownership graph. */
   graphSize(): number;
   stop(): Promise<void>;
@@ -62,6 +64,7 @@ class GarbageCollector implements GarbageCollectorHandle {
     this.orphanQueue = new WorkQueue(clock, defaultControllerRateLimiter(clock), 'garbage_collector_attempt_to_orphan');
     const absent = new AbsentOwnerCache();
     const kinds = new KindResolver(opts.resources);
+    this.kinds = kinds;
     this.builder = new GraphBuilder(this.graph, absent, kinds, {
       attemptToDelete: (uid, reason, rateLimited) => {
         if (rateLimited) this.deleteQueue.addRateLimited(uid, reason);
@@ -73,17 +76,26 @@ class GarbageCollector implements GarbageCollectorHandle {
     this.collector = new Collector(opts.client, this.builder, absent, kinds, (uid, reason) => this.deleteQueue.add(uid, reason), this.log);
   }
 
+  private readonly kinds: KindResolver;
+
+  private watchResource(r: Resource): void {
+    const inf = this.opts.informers.informer(r);
+    inf.addHandler({
+      add: (o) => this.guard(() => this.builder.observe(r, o)),
+      update: (old, o) => this.guard(() => this.builder.observe(r, o, old)),
+      delete: (o) => this.guard(() => this.builder.observeDelete(r, o)),
+    });
+    inf.start();
+  }
+
+  addResource(r: Resource): void {
+    if (this.stopped || !this.kinds.add(r)) return;
+    this.watchResource(r);
+  }
+
   start(): void {
     const { informers, resources } = this.opts;
-    for (const r of resources) {
-      const inf = informers.informer(r);
-      inf.addHandler({
-        add: (o) => this.guard(() => this.builder.observe(r, o)),
-        update: (old, o) => this.guard(() => this.builder.observe(r, o, old)),
-        delete: (o) => this.guard(() => this.builder.observeDelete(r, o)),
-      });
-      inf.start();
-    }
+    for (const r of resources) this.watchResource(r);
     // Workers wait for complete caches: a foreground owner must not lose its finalizer because a blocking
     // dependent simply has not been listed yet.
     this.sync = Promise.all(resources.map((r) => informers.informer(r).waitForSync())).then(() => {

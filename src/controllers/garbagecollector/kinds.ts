@@ -20,6 +20,14 @@ export class KindResolver {
     for (const r of resources) this.byKind.set(`${r.group}/${r.kind}`, r);
   }
 
+  /** A kind served after the collector started (a custom resource); its first version answers. */
+  add(r: Resource): boolean {
+    const key = `${r.group}/${r.kind}`;
+    if (this.byKind.has(key)) return false;
+    this.byKind.set(key, r);
+    return true;
+  }
+
   /** The version is not compared: one version of each kind is served, and a reference written against an
    * older version of the same kind still means the same object. */
   resolve(apiVersion: string, kind: string): Resource | undefined {

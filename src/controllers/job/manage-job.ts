@@ -68,7 +68,11 @@ export async function manageJob(job: KubeObject, spec: JobSpec, status: JobStatu
   if (missing <= 0) return { active, deleted: 0 };
   // With backoffLimitPerIndex each index waits on its own failures instead of the job's.
   const wait = input.perIndex ? 0 : remainingBackoff(input.record, now);
-  if (wait > 0) return { active, deleted: 0, requeueAfter: wait };
+  if (wait > 0) {
+    const f = input.record.failuresAfterLastSuccess;
+    ctx.decisions?.record(job, `backoff ${Math.ceil(wait / 1000)} s before the next pod after ${f} failure${f === 1 ? '' : 's'} (backoffLimit ${spec.backoffLimit ?? 6})`);
+    return { active, deleted: 0, requeueAfter: wait };
+  }
   let indexes = input.done ? pendingIndexes(completions, input.done, input.active, missing, input.blocked ?? []) : undefined;
   let annotate: ((i: number) => Record<string, string>) | undefined;
   const perIndex = input.perIndex;
@@ -85,6 +89,7 @@ export async function manageJob(job: KubeObject, spec: JobSpec, status: JobStatu
     annotate = (i) => replacementAnnotations(spec, perIndex.get(i));
   }
   if (indexes && indexes.length === 0) return { active, deleted: 0 };
+  ctx.decisions?.record(job, `parallelism ${spec.parallelism ?? 1}, ${input.succeeded} succeeded of ${spec.completions ?? 'any 1'}, ${active} active: creating ${indexes ? `index${indexes.length === 1 ? '' : 'es'} ${indexes.join(', ')}` : missing} pod${missing === 1 ? '' : 's'}`);
   const r = await createPods(job, spec, missing, d, indexes, annotate);
   return withError({ active: active + r.created, deleted: 0 }, r.error);
 }

@@ -274,6 +274,7 @@ export async function syncJob(key: string, job: KubeObject, ctx: ControllerConte
 function finish(job: KubeObject, spec: JobSpec, status: JobStatus, outcome: Outcome, now: number, ctx: ControllerContext): void {
   const type = finalTypeOf(outcome);
   if (!setCondition(status, type, 'True', outcome.reason, outcome.message, now)) return;
+  ctx.decisions?.record(job, `${type} (${outcome.reason}): ${outcome.message}; ${status.succeeded ?? 0} succeeded, ${status.failed ?? 0} failed`);
   if (type === 'Complete') {
     status.completionTime = rfc3339(now);
     ctx.recorder.event(job, 'Normal', 'Completed', 'Job completed');

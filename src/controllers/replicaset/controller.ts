@@ -127,7 +127,10 @@ export function replicaController(kind: ReplicaKind): ControllerDefinition {
       let manageError: unknown;
       if (needsSync && !owner.metadata.deletionTimestamp) {
         const podControl = new PodControl(ctx.client, ctx.recorder);
-        manageError = await manageReplicas(owner, claimed, { kind, key, expectations: exp, podControl, owners, pods, now: ctx.clock.now() });
+        const decide = (m: string) => ctx.decisions?.record(owner, m);
+        manageError = await manageReplicas(owner, claimed, { kind, key, expectations: exp, podControl, owners, pods, now: ctx.clock.now(), decide });
+      } else if (!needsSync && claimed.length !== desiredReplicas(owner)) {
+        ctx.decisions?.record(owner, `wants ${desiredReplicas(owner)}, sees ${claimed.length}: waits for earlier creates/deletes to show up in its cache (expectations)`);
       }
       const status = calculateStatus(owner, claimed, manageError, ctx.clock.now());
       const updated = await writeStatus(ctx.client, kind.resource, owner, status);

@@ -18,11 +18,19 @@ export interface ManageDeps {
   owners: SharedInformer;
   pods: SharedInformer;
   now: number;
+  /** Records why pods were created or deleted (the decision log). */
+  decide?: (message: string) => void;
 }
 
 /** Creates or deletes pods; resolves with the first failure (undefined when every write went through). */
 export async function manageReplicas(owner: KubeObject, claimed: readonly KubeObject[], d: ManageDeps): Promise<unknown> {
-  const diff = claimed.length - desiredReplicas(owner);
+  const want = desiredReplicas(owner);
+  const diff = claimed.length - want;
+  if (diff !== 0 && d.decide) {
+    const n = Math.min(Math.abs(diff), BURST_REPLICAS);
+    const burst = n < Math.abs(diff) ? ` (at most ${BURST_REPLICAS} per sync)` : '';
+    d.decide(`wants ${want}, has ${claimed.length} active pods: ${diff < 0 ? `creating ${n}${burst} in slow-start batches` : `deleting ${n}${burst}`}`);
+  }
   if (diff < 0) return createMissing(owner, Math.min(-diff, BURST_REPLICAS), d);
   if (diff > 0) return deleteExtra(owner, claimed, Math.min(diff, BURST_REPLICAS), d);
   return undefined;
@@ -49,6 +57,7 @@ async function createMissing(owner: KubeObject, count: number, d: ManageDeps): P
 async function deleteExtra(owner: KubeObject, claimed: readonly KubeObject[], count: number, d: ManageDeps): Promise<unknown> {
   const namespace = owner.metadata.namespace ?? '';
   const victims = podsToDelete(claimed, relatedPods(owner, d), count, d.now);
+  d.decide?.(`deletion ranking (unscheduled, then pending, not ready, crowded nodes, deletion cost, newest first) chose ${victims.map((p) => p.metadata.name).join(', ')}`);
   d.expectations.expectDeletions(d.key, victims.map(podKey));
   const results = await Promise.allSettled(victims.map((p) => d.podControl.deletePod(namespace, p.metadata.name ?? '', owner)));
   let first: unknown;

@@ -7,6 +7,7 @@ import type { Clock } from '../../clock/clock.js';
 import type { Client, Resource } from '../../client/client.js';
 import type { EventRecorder } from '../../client/events.js';
 import type { InformerFactory } from '../../client/informer.js';
+import type { DecisionRecorder } from './decisions.js';
 
 /** Returned by reconcile: nothing = done; requeueAfter = look again later (ms of cluster time). A thrown error
  * is retried with the rate limiter's backoff. */
@@ -22,6 +23,8 @@ export interface ControllerContext {
   enqueue(key: string, reason: string): void;
   enqueueAfter(key: string, delayMs: number, reason: string): void;
   log(message: string): void;
+  /** Records why this controller acted on an object (the dashboard's timeline); absent in bare test contexts. */
+  decisions?: DecisionRecorder;
 }
 
 export type ObservedEventType = 'ADDED' | 'MODIFIED' | 'DELETED';

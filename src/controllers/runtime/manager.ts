@@ -8,6 +8,7 @@ import type { EventRecorder } from '../../client/events.js';
 import { type InformerFactory, objectKey } from '../../client/informer.js';
 import { defaultControllerRateLimiter, WorkQueue } from '../../client/workqueue.js';
 import type { ControllerContext, ControllerDefinition, ObservedEvent, ObservedEventType } from './controller.js';
+import { type DecisionLog, decisionRecorder, defaultDecisionLog } from './decisions.js';
 
 export interface QueueSample {
   depth: number;
@@ -32,6 +33,8 @@ export interface ManagerOptions {
   clock: Clock;
   recorderFor(component: string): EventRecorder;
   hooks?: ManagerHooks;
+  /** Where controllers' decisions go (default: the process's log, which the dashboard reads). */
+  decisions?: DecisionLog;
 }
 
 interface Running {
@@ -67,6 +70,7 @@ export class ControllerManager {
       enqueue: (key, reason) => queue.add(key, reason),
       enqueueAfter: (key, ms, reason) => queue.addAfter(key, ms, reason),
       log,
+      decisions: decisionRecorder(this.opts.decisions ?? defaultDecisionLog, def.name, () => clock.now()),
     };
     await def.setup?.(ctx);
     const observe = (type: ObservedEventType, resource: Resource, object: KubeObject, old?: KubeObject) => {

@@ -1,7 +1,8 @@
 // The claim side of kube's PersistentVolume controller (`persistentvolume-controller`): bind a claim to a
 // fitting volume, or hand it to its class's provisioner, and finish a binding from either end. With a
-// WaitForFirstConsumer class nothing happens until a pod using the claim is scheduled; the scheduler's
-// volume-binding step (choose the node, note it on the claim) is done here, from pod events.
+// WaitForFirstConsumer class nothing happens until the scheduler's VolumeBinding step has chosen a node for a
+// pod using the claim and noted it on the claim (`volume.kubernetes.io/selected-node`); the pod is bound to
+// the node only once the claim is bound.
 import { persistentVolumeDescriptor } from '../../api/kinds/persistentvolume.js';
 import { persistentVolumeClaimDescriptor } from '../../api/kinds/persistentvolumeclaim.js';
 import { podDescriptor } from '../../api/kinds/pod.js';
@@ -85,13 +86,13 @@ async function syncUnbound(ctx: ControllerContext, claim: KubeObject): Promise<v
     return;
   }
   if (sc.volumeBindingMode === 'WaitForFirstConsumer' && !annotation(claim, SELECTED_NODE)) {
-    const users = usersOf(claim, ctx);
-    const scheduled = users.find((p) => (p.spec as { nodeName?: string } | undefined)?.nodeName);
-    if (scheduled) {
-      const node = (scheduled.spec as { nodeName: string }).nodeName;
-      await ctx.client.patch(persistentVolumeClaimDescriptor, claim.metadata.namespace, claim.metadata.name ?? '', 'merge', { metadata: { annotations: { [SELECTED_NODE]: node } } });
-    } else if (users[0]) {
-      ctx.recorder.event(claim, 'Normal', 'WaitForPodScheduled', `waiting for pod ${users[0].metadata.name} to be scheduled`);
+    // The scheduler's VolumeBinding plugin picks the node and notes it on the claim; until then, only say why.
+    const waiting = usersOf(claim, ctx)
+      .filter((p) => !(p.spec as { nodeName?: string } | undefined)?.nodeName)
+      .map((p) => p.metadata.name ?? '');
+    if (waiting.length > 0) {
+      const message = waiting.length === 1 ? `waiting for pod ${waiting[0]} to be scheduled` : `waiting for pods ${waiting.join(',')} to be scheduled`;
+      ctx.recorder.event(claim, 'Normal', 'WaitForPodScheduled', message);
     } else {
       ctx.recorder.event(claim, 'Normal', 'WaitForFirstConsumer', 'waiting for first consumer to be created before binding');
     }

@@ -218,6 +218,8 @@ describe('protection with the binder and the local-path provisioner', () => {
       spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
     });
     await stack.client.create(podDescriptor, 'default', pod('user', 'data', 'node-1'));
+    // What the scheduler's VolumeBinding PreBind writes for the node it chose.
+    await stack.client.patch(persistentVolumeClaimDescriptor, 'default', 'data', 'merge', { metadata: { annotations: { 'volume.kubernetes.io/selected-node': 'node-1' } } });
     await drain();
     const bound = await stack.client.get(persistentVolumeClaimDescriptor, 'default', 'data');
     const pvName = (bound.spec as { volumeName: string }).volumeName;

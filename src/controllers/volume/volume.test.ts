@@ -15,7 +15,7 @@ afterEach(() => {
 });
 
 describe('volume binder and local-path provisioner', () => {
-  it('waits for a scheduled consumer, provisions pvc-<uid> on its node, binds both, releases and deletes', async () => {
+  it('waits for the selected node, provisions pvc-<uid> on its node, binds both, releases and deletes', async () => {
     const stack = createStack();
     await ensureDefaultStorageClass(stack.client);
     const ds = [volumeBinderController(), volumePhaseController(), localPathProvisioner(), pvcProtectionController(), pvProtectionController()].map(
@@ -43,6 +43,10 @@ describe('volume binder and local-path provisioner', () => {
       metadata: { name: 'user' },
       spec: { nodeName: 'node-1', containers: [{ name: 'c', image: 'nginx' }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }] },
     });
+    await drain();
+    assert.equal((await stack.client.list(persistentVolumeDescriptor, undefined)).items.length, 0, 'the binder leaves the choice of node to the scheduler');
+    // The scheduler's VolumeBinding PreBind notes the chosen node on the claim.
+    await stack.client.patch(persistentVolumeClaimDescriptor, 'default', 'data', 'merge', { metadata: { annotations: { 'volume.kubernetes.io/selected-node': 'node-1' } } });
     await drain();
     const bound = await stack.client.get(persistentVolumeClaimDescriptor, 'default', 'data');
     const pvName = `pvc-${claim.metadata.uid}`;

@@ -133,7 +133,21 @@ function insufficient(resource: string, requested: number, used: number, capacit
   };
 }
 
-export function admitPod(pod: Pod, node: Node, allocatable: Allocatable, used: NodeUsage, usedPorts: readonly HostPort[]): Admission {
+/** The node's own allocatable when its status has one (machines of other sizes), else `fallback`. */
+export function allocatableOfNode(node: Node, fallback: Allocatable): Allocatable {
+  const a = node.status?.allocatable as Record<string, unknown> | undefined;
+  if (!a || Object.keys(a).length === 0) return fallback;
+  const pods = quantityOf(a.pods);
+  return {
+    cpuMilli: a.cpu === undefined ? fallback.cpuMilli : amount(a, 'cpu', true),
+    memoryBytes: a.memory === undefined ? fallback.memoryBytes : amount(a, 'memory', false),
+    ephemeralBytes: a['ephemeral-storage'] === undefined ? fallback.ephemeralBytes : amount(a, 'ephemeral-storage', false),
+    pods: pods ? Number(pods.value()) : fallback.pods,
+  };
+}
+
+export function admitPod(pod: Pod, node: Node, fallback: Allocatable, used: NodeUsage, usedPorts: readonly HostPort[]): Admission {
+  const allocatable = allocatableOfNode(node, fallback);
   const demand = podDemand(pod);
   if (used.pods + 1 > allocatable.pods) return insufficient('pods', 1, used.pods, allocatable.pods);
   if (demand.cpuMilli > 0 || demand.memoryBytes > 0 || demand.ephemeralBytes > 0) {

@@ -1,8 +1,9 @@
 // The Node object a simulated kubelet registers and the status it keeps posting: a 4-CPU, 16 GiB, 110-pod
-// Ubuntu machine running containerd, with the labels, conditions, addresses and image list a real kubelet
-// reports (see B8 of the lifecycle reference).
+// Ubuntu machine running containerd (or the size a Node was created with), with the labels, conditions,
+// addresses and image list a real kubelet reports (see B8 of the lifecycle reference).
 import type { Node, NodeCondition, NodeStatus } from 'kubernetes-types/core/v1.js';
 import { rfc3339 } from '../../clock/clock.js';
+import { quantityOf } from '../../api/kinds/podspec-quantities.js';
 import type { Allocatable } from './admission.js';
 import type { MachineIdentity } from './identity.js';
 
@@ -33,6 +34,30 @@ export const ALLOCATABLE_AMOUNTS: Allocatable = {
   ephemeralBytes: 94580335255,
   pods: 110,
 };
+
+/**
+ * Capacity and allocatable of a machine of another size (`kubeloop node add --cpu 8 --memory 16Gi --pods 110`):
+ * allocatable memory is capacity less the kubelet's 100Mi eviction threshold; disk is the default machine's.
+ */
+export function machineResources(size: { cpu?: string; memory?: string; pods?: string | number }): { capacity: Record<string, string>; allocatable: Record<string, string> } {
+  const capacity: Record<string, string> = { ...CAPACITY };
+  const allocatable: Record<string, string> = { ...ALLOCATABLE };
+  if (size.cpu !== undefined) capacity.cpu = allocatable.cpu = size.cpu;
+  if (size.pods !== undefined) capacity.pods = allocatable.pods = String(size.pods);
+  if (size.memory !== undefined) {
+    const q = quantityOf(size.memory);
+    if (!q) throw new Error(`invalid memory quantity "${size.memory}"`);
+    capacity.memory = size.memory;
+    const ki = Math.max(0, Math.floor(Number(q.value()) / 1024) - 100 * 1024);
+    allocatable.memory = `${ki}Ki`;
+  }
+  return { capacity, allocatable };
+}
+
+/** A status someone set on the Node (a sized `node add`, a manifest) is what the simulated machine has. */
+function hasResources(list: Record<string, unknown> | undefined): boolean {
+  return !!list && Object.keys(list).length > 0;
+}
 
 export function defaultLabels(name: string): Record<string, string> {
   return {
@@ -92,8 +117,8 @@ export function buildNodeStatus(input: NodeStatusInput): BuiltNodeStatus {
     });
   }
   const status = {
-    capacity: { ...CAPACITY },
-    allocatable: { ...ALLOCATABLE },
+    capacity: hasResources(input.current?.capacity) ? { ...input.current?.capacity } : { ...CAPACITY },
+    allocatable: hasResources(input.current?.allocatable) ? { ...input.current?.allocatable } : hasResources(input.current?.capacity) ? { ...input.current?.capacity } : { ...ALLOCATABLE },
     conditions,
     addresses: [
       { type: 'InternalIP', address: input.internalIP },

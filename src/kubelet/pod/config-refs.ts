@@ -2,13 +2,36 @@
 // that cannot be mounted keeps the whole pod in ContainerCreating (FailedMount events), while an environment
 // variable that cannot be resolved fails just that container with CreateContainerConfigError. Both are retried
 // until the object appears.
-import type { Container, Pod } from 'kubernetes-types/core/v1.js';
+import type { Container, PersistentVolumeClaim, Pod, Service } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../api/types.js';
 
 export type ConfigKind = 'ConfigMap' | 'Secret';
 
 /** Reads a ConfigMap or Secret from a cache; undefined when it does not exist. */
 export type ConfigLookup = (kind: ConfigKind, namespace: string, name: string) => KubeObject | undefined;
+
+/** The other objects the kubelet reads from caches: claims (to find their volumes) and services (for the
+ * service-link variables). */
+export interface NodeObjects {
+  claim(namespace: string, name: string): PersistentVolumeClaim | undefined;
+  /** Every Service, all namespaces. */
+  services(): readonly Service[];
+}
+
+/** The PersistentVolume a claim is bound to; undefined while it is missing or unbound. */
+export function boundVolume(objects: NodeObjects, namespace: string, claim: string): string | undefined {
+  const c = objects.claim(namespace, claim);
+  return c?.status?.phase === 'Bound' && c.spec?.volumeName ? c.spec.volumeName : undefined;
+}
+
+/** Claims of the pod the kubelet cannot mount yet (missing or not bound), as the volume manager waits for them. */
+export function unboundClaims(pod: Pod, objects: NodeObjects | undefined): string[] {
+  if (!objects) return [];
+  const ns = pod.metadata?.namespace ?? 'default';
+  const out: string[] = [];
+  for (const v of pod.spec?.volumes ?? []) if (v.persistentVolumeClaim && !boundVolume(objects, ns, v.persistentVolumeClaim.claimName)) out.push(v.name);
+  return out;
+}
 
 function hasKey(obj: KubeObject, key: string): boolean {
   const data = (obj as { data?: Record<string, unknown>; binaryData?: Record<string, unknown>; stringData?: Record<string, unknown> });

@@ -20,7 +20,9 @@ import type { ContainerRole, ContainerRuntime, ProcessExit, ProcessHost } from '
 import type { TimerWheel, WheelHandle } from '../timer-wheel.js';
 import { draw, type TimingProfile } from '../timing.js';
 import { generatePodStatus, kubeletOwnedView, rejectedPodStatus } from './api-status.js';
-import { type ConfigLookup, containerConfigError, volumeMountError } from './config-refs.js';
+import { kubeletEnv } from '../runtime/env.js';
+import { subPathError } from '../runtime/volumes.js';
+import { type ConfigLookup, containerConfigError, type NodeObjects, unboundClaims, volumeMountError } from './config-refs.js';
 import { type ContainerState, hasExited, type Instance, isRunning } from './container-state.js';
 import { containersToStart, mainContainersDone, type RestartPolicy, shouldRestart } from './start-plan.js';
 import { isTerminalPhase } from './phase.js';
@@ -45,6 +47,8 @@ export interface PodWorkerContext {
   releaseIP(ip: string): void;
   /** ConfigMaps and Secrets the pod's volumes and environment refer to. */
   lookupConfig: ConfigLookup;
+  /** Claims and services from the kubelet's caches (absent in tests that do without). */
+  objects?: NodeObjects;
   /** Describes an image for a container recovered from an earlier run of the simulation. */
   describeImage(spec: string): ImageInfo | undefined;
   /** The pod stopped counting against the node's resources. */
@@ -75,6 +79,7 @@ export class PodWorker {
   private readonly pullErrors = new Map<string, string>();
   /** The volume manager's retry delay for mounts that fail (doubling from 0.5 s to about 2 minutes). */
   private mountRetryMs = 500;
+  private claimWaitSince?: number;
   private stage: Stage = 'active';
   private deleting = false;
   private deleteIssued = false;
@@ -384,6 +389,20 @@ export class PodWorker {
     }
 
     if (!this.sandbox) {
+      // The volume manager waits for every claim to be bound before it mounts anything; it only reports the wait
+      // when it times out.
+      const unbound = unboundClaims(this.pod, this.ctx.objects);
+      if (unbound.length) {
+        this.claimWaitSince ??= this.ctx.clock.now();
+        if (this.ctx.clock.now() - this.claimWaitSince >= 120_000) {
+          this.claimWaitSince = this.ctx.clock.now();
+          const list = `[${unbound.join(' ')}]`;
+          this.event('Warning', 'FailedMount', `Unable to attach or mount volumes: unmounted volumes=${list}, unattached volumes=${list}: timed out waiting for the condition`);
+        }
+        this.requestSync(500);
+        return;
+      }
+      delete this.claimWaitSince;
       const mountError = volumeMountError(this.pod, this.ctx.lookupConfig);
       if (mountError) {
         this.event('Warning', 'FailedMount', mountError);
@@ -435,7 +454,7 @@ export class PodWorker {
       this.event('Warning', 'Failed', `Error: ${outcome.reason}`, c);
       return false;
     }
-    const configError = containerConfigError(this.pod, c.spec, this.ctx.lookupConfig);
+    const configError = containerConfigError(this.pod, c.spec, this.ctx.lookupConfig) ?? this.subPathProblem(c.spec);
     if (configError) {
       this.setWaiting(c, 'CreateContainerConfigError', configError);
       this.event('Warning', 'Failed', `Error: ${configError}`, c);
@@ -458,6 +477,14 @@ export class PodWorker {
     this.event('Normal', 'Started', `Started container ${c.name}`, c);
     this.launch(c, inst);
     return true;
+  }
+
+  /** A subPathExpr that expands to an absolute path or climbs out of its volume fails the container. */
+  private subPathProblem(spec: Container): string | undefined {
+    if (!spec.volumeMounts?.some((m) => m.subPathExpr || m.subPath)) return undefined;
+    const objects = this.ctx.objects;
+    const env = kubeletEnv(this.pod, spec, { lookup: this.ctx.lookupConfig, ...(objects ? { services: () => objects.services() } : {}), addresses: { ...(this.podIP ? { podIP: this.podIP } : {}), hostIP: this.ctx.hostIP() } });
+    return subPathError(spec, env);
   }
 
   private launch(c: ContainerState, inst: Instance): void {
@@ -488,6 +515,7 @@ export class PodWorker {
         currentPod: () => this.pod,
         lookupConfig: this.ctx.lookupConfig,
         cluster: clientLookup(this.ctx.client),
+        ...(this.ctx.objects ? { objects: this.ctx.objects } : {}),
       },
       host,
     );

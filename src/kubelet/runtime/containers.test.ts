@@ -107,6 +107,12 @@ test('PVC data outlives the pod; emptyDir data does not', async () => {
       volumes: [{ name: 'vol', persistentVolumeClaim: { claimName: 'vol-web-0' } }, { name: 'scratch', emptyDir: {} }],
       containers: [{ name: 'nginx', image: 'nginx', volumeMounts: [{ name: 'vol', mountPath: '/usr/share/nginx/html' }, { name: 'scratch', mountPath: '/scratch' }] }],
     };
+    // The claim is bound to a volume, as the volume controllers leave it: the kubelet waits for that.
+    const { persistentVolumeDescriptor } = await import('../../api/kinds/persistentvolume.js');
+    const { persistentVolumeClaimDescriptor } = await import('../../api/kinds/persistentvolumeclaim.js');
+    await c.client.create(persistentVolumeDescriptor, undefined, { apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-web-0' }, spec: { capacity: { storage: '1Gi' }, accessModes: ['ReadWriteOnce'], hostPath: { path: '/tmp/pv' } } } as never);
+    const claim = await c.client.create(persistentVolumeClaimDescriptor, 'default', { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'vol-web-0' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } }, volumeName: 'pv-web-0', storageClassName: '' } } as never);
+    await c.client.update(persistentVolumeClaimDescriptor, 'default', { ...claim, status: { phase: 'Bound' } }, { subresource: 'status' });
     await c.createPod(spec, 'web-0');
     await c.until(async () => podStatusText(await c.pod('web-0'), c.clock.now()) === 'Running');
     await c.advance(1);

@@ -4,7 +4,9 @@
 import type { ContainerFs, FileTree } from '../../containers/fs.js';
 import type { HttpHandler } from '../../containers/http.js';
 import type { LogBuffer } from '../../containers/logs.js';
+import type { ContainerConsole, TerminalSession } from '../../containers/shell/interactive.js';
 import type { Sink, Source } from '../../containers/shell/io.js';
+import { MemoryVolumeStore, type VolumeStore } from './volume-store.js';
 
 export interface ExecIo {
   stdin: Source;
@@ -16,12 +18,16 @@ export interface LiveContainer {
   fs: ContainerFs;
   /** Runs argv in the container (its filesystem, env, hostname, working dir); resolves with the exit code. */
   exec(argv: string[], io: ExecIo): Promise<number>;
+  /** For `kubectl exec -t`: fresh shells of the container on a system of the caller's (interruptible). */
+  terminal?: TerminalSession;
 }
 
 export interface InstanceRecord {
   containerID: string;
   logs: LogBuffer;
   live?: LiveContainer;
+  /** The main process's stdin and output for `kubectl attach`. */
+  console?: ContainerConsole;
 }
 
 export interface ContainerRecord {
@@ -40,10 +46,9 @@ interface PodRecord {
 export class ContainerDirectory {
   private readonly pods = new Map<string, PodRecord>();
   private readonly byUid = new Map<string, string>();
-  /** Persistent volume data by claim (namespace/claim), kept after the pod. */
-  readonly claims = new Map<string, FileTree>();
-  /** hostPath data per node and path. */
-  readonly hostPaths = new Map<string, FileTree>();
+  /** Persistent volume data (by PersistentVolume name) and hostPath data (per node and path), kept after the
+   * pod: in memory, or on disk under the data dir. */
+  constructor(readonly volumes: VolumeStore = new MemoryVolumeStore()) {}
 
   pod(namespace: string, name: string, uid: string): PodRecord {
     const key = `${namespace}/${name}`;

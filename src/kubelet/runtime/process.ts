@@ -6,7 +6,7 @@
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import type { HttpRequest, HttpResponse } from '../../containers/http.js';
 import type { ImageInfo } from '../images/catalog.js';
-import type { ConfigLookup } from '../pod/config-refs.js';
+import type { ConfigLookup, NodeObjects } from '../pod/config-refs.js';
 import type { ClusterLookup } from './network.js';
 import type { Random } from '../random.js';
 import { draw, type TimingProfile } from '../timing.js';
@@ -68,6 +68,8 @@ export interface ContainerStart {
   lookupConfig?: ConfigLookup;
   /** Services and pods, for name resolution inside the container. */
   cluster?: ClusterLookup;
+  /** Claims (their bound volumes) and services (the service-link variables) from the kubelet's caches. */
+  objects?: NodeObjects;
 }
 
 export interface ContainerRuntime {

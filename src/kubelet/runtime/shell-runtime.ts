@@ -7,12 +7,13 @@ import { ContainerFs, FileTree } from '../../containers/fs.js';
 import type { Resolved } from '../../containers/http.js';
 import { LogBuffer } from '../../containers/logs.js';
 import { curl, wget } from '../../containers/programs/net.js';
-import { type Daemon, fluentd, httpd, nginx, nginxEntrypoint, redis } from '../../containers/programs/servers.js';
+import { type Daemon, fluentd, httpd, nginx, nginxEntrypoint, redis, staticServer } from '../../containers/programs/servers.js';
 import { python } from '../../containers/programs/train.js';
 import type { Program } from '../../containers/shell/commands.js';
 import { Shell, type System } from '../../containers/shell/interp.js';
-import { EMPTY } from '../../containers/shell/io.js';
-import { containerEnv, expandRefs } from './env.js';
+import { ContainerConsole } from '../../containers/shell/interactive.js';
+import { Pipe } from '../../containers/shell/io.js';
+import { expandRefs, kubeletEnv, runtimeEnv } from './env.js';
 import { ServiceRouter } from './network.js';
 import { probeTarget } from './probe-target.js';
 import { imageBehaviour } from '../images/behaviour.js';
@@ -46,7 +47,7 @@ export function createShellRuntime(directory: ContainerDirectory): ContainerRunt
   return {
     start(start: ContainerStart, host: ProcessHost) {
       const { pod, container: c } = start;
-      const behaviour = imageBehaviour(start.image.repository);
+      const behaviour = start.image.behaviour ?? imageBehaviour(start.image.repository, start.image.tag);
       const command = c.command ?? behaviour?.entrypoint ?? [];
       const args = c.args ?? (c.command ? [] : (behaviour?.cmd ?? []));
 
@@ -60,10 +61,16 @@ export function createShellRuntime(directory: ContainerDirectory): ContainerRunt
       const addresses = { ...(podIP ? { podIP } : {}), ...(start.hostIP ? { hostIP: start.hostIP } : {}) };
       const lookup = start.lookupConfig;
       const logs = new LogBuffer(() => host.now());
-      const projection = { pod: start.currentPod ?? (() => pod), addresses, ...(lookup ? { lookup } : {}) };
-      const fs = new ContainerFs(baseTree(behaviour?.files, hostname, pod, podIP), containerMounts(directory, pod, c, projection), () => host.now());
-      const env = containerEnv(pod, c, { hostname, addresses, ...(behaviour?.env ? { image: behaviour.env } : {}), ...(lookup ? { lookup } : {}) });
-      const argv = [...command, ...args].map((a) => expandRefs(a, env));
+      const now = () => host.now();
+      const projection = { pod: start.currentPod ?? (() => pod), addresses, now, ...(lookup ? { lookup } : {}) };
+      const objects = start.objects;
+      // The kubelet's variables (explicit env, then service links as the container starts); command, args and
+      // subPathExpr expand from these, the process sees them over the image's.
+      const kenv = kubeletEnv(pod, c, { addresses, ...(lookup ? { lookup } : {}), ...(objects ? { services: () => objects.services() } : {}) });
+      const mounts = containerMounts(directory, pod, c, { projection, env: kenv, now, ...(objects ? { objects } : {}) });
+      const fs = new ContainerFs(baseTree(behaviour?.files, hostname, pod, podIP), mounts, now);
+      const env = runtimeEnv(hostname, behaviour?.env, kenv);
+      const argv = [...command, ...args].map((a) => expandRefs(a, kenv));
       // Nothing to run (an image without behaviour): init containers finish, the others idle until stopped.
       if (argv.length === 0) argv.push(start.role === 'init' ? IDLE_INIT : IDLE);
 
@@ -94,6 +101,7 @@ export function createShellRuntime(directory: ContainerDirectory): ContainerRunt
         ['httpd', httpd(daemon)],
         ['redis-server', redis(daemon)],
         ['fluentd', fluentd(daemon)],
+        ['static-server', staticServer(daemon)],
         ['entrypoint.sh', passThrough],
         ['python', python],
         [IDLE, async () => daemon.untilTerminated(0)],
@@ -119,7 +127,14 @@ export function createShellRuntime(directory: ContainerDirectory): ContainerRunt
         const sh = new Shell(sys, env, { cwd: workingDir });
         return sh.exec(av, io);
       };
-      directory.started(ns, name, uid, c.name, { containerID: start.containerID, logs, live: { fs, exec } });
+      const terminal = { sys, image: c.image ?? '', newShell: (s: System) => new Shell(s, env, { cwd: workingDir }) };
+      // stdin/tty from the spec: what `kubectl attach` (and `kubectl run -it`) types into and reads.
+      const consoleIo = new ContainerConsole(
+        { stdin: c.stdin === true, tty: c.tty === true, stdinOnce: c.stdinOnce === true },
+        { stdout: (s) => !dead && logs.write('stdout', s), stderr: (s) => !dead && logs.write('stderr', s) },
+        () => new Pipe(),
+      );
+      directory.started(ns, name, uid, c.name, { containerID: start.containerID, logs, live: { fs, exec, terminal }, console: consoleIo });
 
       const finish = (code: number) => {
         if (dead) return;
@@ -130,7 +145,9 @@ export function createShellRuntime(directory: ContainerDirectory): ContainerRunt
         if (rec?.current?.containerID === start.containerID) delete rec.current.live;
         host.exit({ code });
       };
-      void exec(argv, { stdin: EMPTY, stdout: (s) => !dead && logs.write('stdout', s), stderr: (s) => !dead && logs.write('stderr', s) })
+      // A shell image with nothing to run idles, unless it has a terminal: then CMD sh runs on it.
+      void consoleIo
+        .run(consoleIo.terminal && argv[0] === IDLE ? ['sh'] : argv, terminal, exec)
         .then(finish)
         .catch((err) => {
           logs.write('stderr', `${(err as Error).message}\n`);
