@@ -39,11 +39,12 @@ test('a tag added in the ConfigMap unblocks a pod on its next pull retry; behavi
     await setCatalog(c, 'repositories:\n  example.com/hello:\n    tags: ["1.0"]\n    behaviour:\n      cmd: [sh, -c, "echo v1; sleep 3600"]\n');
     await c.createPod({ containers: [{ name: 'h', image: 'example.com/hello:1.0' }] }, 'h1');
     await c.until(async () => (await c.pod('h1'))?.status?.phase === 'Running');
-    await c.advance(1);
+    await c.until(async () => logText(c, 'h1', 'h') !== '');
     await setCatalog(c, 'repositories:\n  example.com/hello:\n    tags: ["1.0"]\n    behaviour:\n      cmd: [sh, -c, "echo v2; sleep 3600"]\n');
     await c.createPod({ containers: [{ name: 'h', image: 'example.com/hello:1.0' }] }, 'h2');
     await c.until(async () => (await c.pod('h2'))?.status?.phase === 'Running');
-    await c.advance(1);
+    // The container's first line reaches its log a few event-loop turns after Running.
+    await c.until(async () => logText(c, 'h2', 'h') !== '');
     assert.equal(logText(c, 'h1', 'h'), 'v1\n', 'a running container keeps what it started with');
     assert.equal(logText(c, 'h2', 'h'), 'v2\n');
     assert.ok(c.events.some((e) => e.kind === 'ConfigMap' && e.reason === 'ImageCatalogApplied'));

@@ -147,21 +147,36 @@ export function buildNodeStatus(input: NodeStatusInput): BuiltNodeStatus {
   return { status, events };
 }
 
-/** Equal apart from heartbeat times: nothing worth posting before the report period ends. */
+/** Equal apart from heartbeat times: nothing worth posting before the report period ends. Runs for every node on
+ * every status check, so it compares in place instead of serializing (a key set to undefined counts as absent,
+ * as it would after a trip through JSON). */
 export function sameNodeStatus(a: NodeStatus | undefined, b: NodeStatus | undefined): boolean {
-  const strip = (s: NodeStatus | undefined) =>
-    stableJSON({ ...s, conditions: (s?.conditions ?? []).map((c) => ({ ...c, lastHeartbeatTime: undefined })) });
-  return strip(a) === strip(b);
+  return sameJson(a ?? {}, b ?? {}, 'lastHeartbeatTime');
 }
 
-/** JSON with object keys sorted, so objects that went through another serializer still compare equal. */
-export function stableJSON(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(stableJSON).join(',')}]`;
-  if (v && typeof v === 'object') {
-    const keys = Object.keys(v as object).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJSON((v as Record<string, unknown>)[k])}`).join(',')}}`;
+function definedKeys(o: Record<string, unknown>, skip: string): number {
+  let n = 0;
+  for (const k in o) if (k !== skip && o[k] !== undefined) n++;
+  return n;
+}
+
+function sameJson(a: unknown, b: unknown, skip: string): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], bb[i], skip)) return false;
+    return true;
   }
-  return JSON.stringify(v) ?? 'null';
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  for (const k in ao) {
+    if (k === skip || ao[k] === undefined) continue;
+    if (!sameJson(ao[k], bo[k], skip)) return false;
+  }
+  return definedKeys(ao, skip) === definedKeys(bo, skip);
 }
 
 /** The Node a kubelet registers on first start. */
