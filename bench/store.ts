@@ -80,7 +80,7 @@ async function storeWrites(kind: Kind, writers: number, total: number): Promise<
     Array.from({ length: writers }, async () => {
       while (next < total) {
         const i = next++;
-        const e = s.create(`/core/pods/default/p${i}`, storedPod(`p${i}`, i));
+        const e = await s.create(`/core/pods/default/p${i}`, storedPod(`p${i}`, i));
         await s.durable?.(e.modRevision);
       }
     }),

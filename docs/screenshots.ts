@@ -1,5 +1,6 @@
 // Takes the README's dashboard screenshots (docs/dashboard-*.png) with playwright-core and Debian's chromium:
-// a rolling update caught mid-way, with the Deployment's decision timeline, and the StatefulSet walk-through.
+// a rolling update caught mid-way, with the Deployment's decision timeline, the StatefulSet walk-through with
+// its controller's reasoning, and a stopped node beside a pod's exec terminal (the clock sped up from the page).
 // Run from the repository root: node --import tsx docs/screenshots.ts
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -43,11 +44,30 @@ try {
   await page.locator('.tree button', { hasText: /^StatefulSet mysts/ }).first().click();
   await page.waitForFunction(() => document.querySelectorAll('.tree button.s-running').length >= 9, undefined, { timeout: 60_000 }).catch(() => undefined);
   await page.waitForFunction(() => [...document.querySelectorAll('.tree button')].some((b) => /#1 mysts-1/.test(b.textContent ?? '')), undefined, { timeout: 30_000 });
-  await page.getByRole('tab', { name: /Events/ }).click();
+  await page.getByRole('tab', { name: 'Why' }).click();
+  await page.locator('.timeline', { hasText: /waits: mysts-\d not Ready/ }).waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(700);
   await page.screenshot({ path: 'docs/dashboard-statefulset.png' });
   await page.getByRole('button', { name: 'Services & volumes' }).click();
   await page.waitForTimeout(500);
   await page.screenshot({ path: 'docs/dashboard-services-volumes.png' });
+
+  // Time ×30 from the page, node-3's kubelet stopped (NotReady after the 50 s grace period, under 2 s now),
+  // and a shell in a pod.
+  await page.getByRole('button', { name: 'Nodes' }).click();
+  await page.getByRole('button', { name: 'Close details' }).click();
+  await page.getByLabel('Time scale').selectOption('30');
+  await page.locator('.col[data-node="node-3"] h3 button').click();
+  await page.getByRole('button', { name: 'Stop kubelet' }).click();
+  await page.locator('.col.notready[data-node="node-3"]').waitFor({ timeout: 30_000 });
+  await page.locator('.col[data-node="node-1"] .tile[data-pod^="web-"][data-status="Running"]').first().click();
+  await page.getByRole('tab', { name: 'Terminal' }).click();
+  await page.locator('pre.term[data-state="open"]').focus();
+  await page.keyboard.type('hostname\n');
+  await page.keyboard.type('ls /\n');
+  await page.keyboard.type('date\n');
+  await page.waitForTimeout(700);
+  await page.screenshot({ path: 'docs/dashboard-node-stopped-terminal.png' });
 } finally {
   await browser.close();
   await rm(profile, { recursive: true, force: true });

@@ -54,9 +54,9 @@ function evict(s: TestStack, name: string, deleteOptions?: Record<string, unknow
   return evictPod(s.server.storage, s.clock, NS, name, body, dryRun);
 }
 
-function apiError(fn: () => unknown): ApiError {
+async function apiError(fn: () => unknown): Promise<ApiError> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     if (err instanceof ApiError) return err;
     throw err;
@@ -81,7 +81,7 @@ describe('pods/eviction', () => {
   it('deletes a pod no budget covers', async () => {
     const s = stack();
     await pod(s, 'a');
-    assert.deepEqual(evict(s, 'a'), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+    assert.deepEqual((await evict(s, 'a')), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
     assert.equal(await exists(s, 'a'), false);
   });
 
@@ -89,7 +89,7 @@ describe('pods/eviction', () => {
     const s = stack();
     await pod(s, 'a');
     await budget(s, { currentHealthy: 3, desiredHealthy: 3, expectedPods: 3 });
-    const err = apiError(() => evict(s, 'a'));
+    const err = (await apiError(() => (evict(s, 'a'))));
     assert.deepEqual(err.status, {
       kind: 'Status',
       apiVersion: 'v1',
@@ -108,7 +108,7 @@ describe('pods/eviction', () => {
     await pod(s, 'a');
     await budget(s, { disruptionsAllowed: 1, currentHealthy: 3, desiredHealthy: 2, expectedPods: 3, conditions: [] });
     const before = await s.client.get(podDescriptor, NS, 'a');
-    assert.equal(evict(s, 'a').status, 'Success');
+    assert.equal((await evict(s, 'a')).status, 'Success');
     assert.equal(await exists(s, 'a'), false);
     const st = await pdbStatus(s);
     assert.equal(st.disruptionsAllowed, 0);
@@ -128,7 +128,7 @@ describe('pods/eviction', () => {
     } as KubeObject);
     await makeReady(s.client, p, { node: 'n1' });
     await budget(s, { disruptionsAllowed: 2, currentHealthy: 3, desiredHealthy: 1, expectedPods: 3 });
-    evict(s, 'g');
+    await evict(s, 'g');
     const left = await s.client.get(podDescriptor, NS, 'g');
     assert.ok(left.metadata.deletionTimestamp);
     const cond = ((left.status as any).conditions as any[]).find((c) => c.type === 'DisruptionTarget');
@@ -140,7 +140,7 @@ describe('pods/eviction', () => {
     const s = stack();
     await pod(s, 'a');
     await budget(s, { observedGeneration: 0, disruptionsAllowed: 5 });
-    const err = apiError(() => evict(s, 'a'));
+    const err = (await apiError(() => (evict(s, 'a'))));
     assert.equal(err.code, 429);
     assert.deepEqual(err.status.details, {
       causes: [{ reason: 'DisruptionBudget', message: 'The disruption budget web-pdb is still being processed by the server.' }],
@@ -153,7 +153,7 @@ describe('pods/eviction', () => {
     await pod(s, 'a');
     await budget(s, { disruptionsAllowed: 1 });
     await budget(s, { disruptionsAllowed: 1 }, {}, 'other-pdb');
-    assert.deepEqual(evict(s, 'a'), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: MULTIPLE_BUDGETS, code: 500 });
+    assert.deepEqual((await evict(s, 'a')), { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: MULTIPLE_BUDGETS, code: 500 });
     assert.equal(await exists(s, 'a'), true);
   });
 
@@ -162,8 +162,8 @@ describe('pods/eviction', () => {
     await pod(s, 'done', { phase: 'Succeeded' });
     await pod(s, 'waiting', { phase: 'Pending', ready: false });
     await budget(s, {});
-    assert.equal(evict(s, 'done').status, 'Success');
-    assert.equal(evict(s, 'waiting').status, 'Success');
+    assert.equal((await evict(s, 'done')).status, 'Success');
+    assert.equal((await evict(s, 'waiting')).status, 'Success');
     assert.equal(await exists(s, 'done'), false);
     assert.equal(await exists(s, 'waiting'), false);
   });
@@ -172,7 +172,7 @@ describe('pods/eviction', () => {
     const s = stack();
     await pod(s, 'sick', { ready: false });
     await budget(s, { disruptionsAllowed: 0, currentHealthy: 2, desiredHealthy: 2, expectedPods: 3 });
-    assert.equal(evict(s, 'sick').status, 'Success');
+    assert.equal((await evict(s, 'sick')).status, 'Success');
     assert.equal(await exists(s, 'sick'), false);
     assert.equal((await pdbStatus(s)).disruptedPods, undefined);
   });
@@ -181,12 +181,12 @@ describe('pods/eviction', () => {
     const s = stack();
     await pod(s, 'sick', { ready: false });
     await budget(s, { disruptionsAllowed: 0, currentHealthy: 1, desiredHealthy: 2, expectedPods: 3 });
-    assert.equal(apiError(() => evict(s, 'sick')).code, 429);
+    assert.equal((await apiError(() => (evict(s, 'sick')))).code, 429);
     await s.client.patch(podDisruptionBudgetDescriptor, NS, 'web-pdb', 'merge', { spec: { unhealthyPodEvictionPolicy: 'AlwaysAllow' } });
     // The generation moved; the controller would catch up before this matters.
     const pdb = await s.client.get(podDisruptionBudgetDescriptor, NS, 'web-pdb');
     await s.client.update(podDisruptionBudgetDescriptor, NS, { ...pdb, status: { ...(pdb.status as object), observedGeneration: 2 } }, { subresource: 'status' });
-    assert.equal(evict(s, 'sick').status, 'Success');
+    assert.equal((await evict(s, 'sick')).status, 'Success');
     assert.equal(await exists(s, 'sick'), false);
   });
 
@@ -195,8 +195,8 @@ describe('pods/eviction', () => {
     await pod(s, 'a');
     await budget(s, { disruptionsAllowed: 1, currentHealthy: 3, desiredHealthy: 2, expectedPods: 3 });
     const rv = (await s.client.get(podDisruptionBudgetDescriptor, NS, 'web-pdb')).metadata.resourceVersion;
-    assert.equal(evict(s, 'a', undefined, ['All']).status, 'Success');
-    assert.equal(evict(s, 'a', { dryRun: ['All'] }).status, 'Success');
+    assert.equal((await evict(s, 'a', undefined, ['All'])).status, 'Success');
+    assert.equal((await evict(s, 'a', { dryRun: ['All'] })).status, 'Success');
     assert.equal(await exists(s, 'a'), true);
     assert.equal((await s.client.get(podDisruptionBudgetDescriptor, NS, 'web-pdb')).metadata.resourceVersion, rv);
   });
@@ -204,11 +204,11 @@ describe('pods/eviction', () => {
   it('honours deleteOptions preconditions and checks the name', async () => {
     const s = stack();
     await pod(s, 'a');
-    const err = apiError(() => evict(s, 'a', { preconditions: { uid: 'nope' } }));
+    const err = (await apiError(() => (evict(s, 'a', { preconditions: { uid: 'nope' } }))));
     assert.equal(err.code, 409);
     assert.match(err.message, /^Operation cannot be fulfilled on Pod "a": the UID in the precondition \(nope\) does not match/);
-    const bad = apiError(() => evictPod(s.server.storage, s.clock, NS, 'a', { metadata: { name: 'b' } }));
+    const bad = (await apiError(() => evictPod(s.server.storage, s.clock, NS, 'a', { metadata: { name: 'b' } })));
     assert.deepEqual([bad.code, bad.message], [400, 'name in URL does not match name in Eviction object']);
-    assert.equal(apiError(() => evict(s, 'missing')).code, 404);
+    assert.equal((await apiError(() => (evict(s, 'missing')))).code, 404);
   });
 });

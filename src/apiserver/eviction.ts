@@ -60,10 +60,10 @@ function isConflict(err: unknown): boolean {
   return err instanceof ApiError && err.code === 409;
 }
 
-function retryOnConflict<T>(shouldRetry: (err: unknown) => boolean, fn: () => T): T {
+async function retryOnConflict<T>(shouldRetry: (err: unknown) => boolean, fn: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return fn();
+      return await fn();
     } catch (err) {
       if (attempt >= CONFLICT_RETRIES || !shouldRetry(err)) throw err;
     }
@@ -121,7 +121,7 @@ function budgetsFor(storage: ResourceStorage, pod: KubeObject): KubeObject[] {
  * Spends one disruption of the budget for `podName`, or says why not. Writes the budget's status at the
  * version it was read (a conflict means another eviction got there first).
  */
-function checkAndDecrement(storage: ResourceStorage, clock: Clock, pdb: KubeObject, podName: string, dryRun: boolean): void {
+async function checkAndDecrement(storage: ResourceStorage, clock: Clock, pdb: KubeObject, podName: string, dryRun: boolean): Promise<void> {
   const name = pdb.metadata.name ?? '';
   const status = pdbStatus(pdb);
   if ((status.observedGeneration ?? 0) < (pdb.metadata.generation ?? 0)) throw stillProcessing(name);
@@ -138,7 +138,7 @@ function checkAndDecrement(storage: ResourceStorage, clock: Clock, pdb: KubeObje
   if (dryRun) return;
   status.disruptedPods = { ...status.disruptedPods, [podName]: now };
   // The budget's resourceVersion rides along, so a concurrent change makes this a conflict.
-  storage.update(podDisruptionBudgetDescriptor, pdb.metadata.namespace, name, { ...pdb, status: serializeStatus(status) }, { decode: false }, 'status');
+  await storage.update(podDisruptionBudgetDescriptor, pdb.metadata.namespace, name, { ...pdb, status: serializeStatus(status) }, { decode: false }, 'status');
 }
 
 function podConflict(name: string, why: string): ApiError {
@@ -150,9 +150,9 @@ function podConflict(name: string, why: string): ApiError {
  * deletes it. The preconditions are checked against the pod before it is marked; marking changes its
  * resourceVersion, so a resourceVersion precondition moves along with it.
  */
-function addConditionAndDelete(storage: ResourceStorage, clock: Clock, ns: string, name: string, options: DeleteOptions): void {
+async function addConditionAndDelete(storage: ResourceStorage, clock: Clock, ns: string, name: string, options: DeleteOptions): Promise<void> {
   if (!options.dryRun) {
-    const marked = storage.mutate(podDescriptor, ns, name, (pod) => {
+    const marked = await storage.mutate(podDescriptor, ns, name, (pod) => {
       const pre = options.preconditions;
       if (pre?.uid && pre.uid !== pod.metadata.uid) {
         throw podConflict(
@@ -178,7 +178,7 @@ function addConditionAndDelete(storage: ResourceStorage, clock: Clock, ns: strin
     });
     if (!resourceVersionUnset(options)) options = withResourceVersion(options, marked.metadata.resourceVersion);
   }
-  storage.delete(podDescriptor, ns, name, options);
+  await storage.delete(podDescriptor, ns, name, options);
 }
 
 function success(): Status {
@@ -201,7 +201,7 @@ function propagateDryRun(body: Record<string, unknown> | null | undefined, reque
  * Evicts pod `ns/name`. Returns the Status to answer with (201 Success, or the 500 of a pod under several
  * budgets, which kube also answers as a result rather than an error); throws ApiError otherwise.
  */
-export function evictPod(storage: ResourceStorage, clock: Clock, ns: string, name: string, eviction: EvictionBody, requestDryRun: string[] = []): Status {
+export async function evictPod(storage: ResourceStorage, clock: Clock, ns: string, name: string, eviction: EvictionBody, requestDryRun: string[] = []): Promise<Status> {
   if ((eviction.metadata?.name ?? '') !== name) throw errors.badRequest('name in URL does not match name in Eviction object');
   const dryRun = propagateDryRun(eviction.deleteOptions, requestDryRun);
   // Only the body's deleteOptions count: the request's query string carries create options.
@@ -212,13 +212,13 @@ export function evictPod(storage: ResourceStorage, clock: Clock, ns: string, nam
   // Pods whose disruption already happened (or cannot happen) are deleted without asking any budget.
   const userPinnedVersion = !resourceVersionUnset(original);
   let pod: KubeObject | undefined;
-  const deleted = retryOnConflict(
+  const deleted = await retryOnConflict(
     (err) => !userPinnedVersion && isConflict(err),
-    () => {
+    async () => {
       pod = storage.get(podDescriptor, ns, name);
       if (!canIgnoreBudget(pod)) return false;
       const options = shouldEnforceResourceVersion(pod) && !userPinnedVersion ? withResourceVersion(original, pod.metadata.resourceVersion) : original;
-      addConditionAndDelete(storage, clock, ns, name, options);
+      await addConditionAndDelete(storage, clock, ns, name, options);
       return true;
     },
   );
@@ -243,10 +243,10 @@ export function evictPod(storage: ResourceStorage, clock: Clock, ns: string, nam
     } else {
       let pdb = budget;
       let refresh = false;
-      retryOnConflict(isConflict, () => {
+      await retryOnConflict(isConflict, async () => {
         if (refresh) pdb = storage.get(podDisruptionBudgetDescriptor, ns, pdbName);
         refresh = true;
-        checkAndDecrement(storage, clock, pdb, name, dryRun);
+        await checkAndDecrement(storage, clock, pdb, name, dryRun);
       });
     }
   }
@@ -254,7 +254,7 @@ export function evictPod(storage: ResourceStorage, clock: Clock, ns: string, nam
   // The pod is deleted at the version whose readiness was judged, so it cannot have become ready meanwhile.
   const options = deleteAtCheckedVersion ? withResourceVersion(original, current.metadata.resourceVersion) : original;
   try {
-    addConditionAndDelete(storage, clock, ns, name, options);
+    await addConditionAndDelete(storage, clock, ns, name, options);
   } catch (err) {
     if (isConflict(err) && deleteAtCheckedVersion && !userPinnedVersion) throw stillProcessing(pdbName);
     throw err;
@@ -267,7 +267,7 @@ export async function handleEviction(deps: HandlerDeps, req: IncomingMessage, re
   const buf = await readBody(req);
   const body = (buf.length ? parseBody(buf, req.headers['content-type']) : {}) as EvictionBody;
   try {
-    const status = evictPod(deps.storage, deps.clock, ns, name, body ?? {}, url.searchParams.getAll('dryRun'));
+    const status = await evictPod(deps.storage, deps.clock, ns, name, body ?? {}, url.searchParams.getAll('dryRun'));
     await writesDurable(deps);
     return sendJson(res, status.code, status);
   } catch (err) {

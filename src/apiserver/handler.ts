@@ -9,6 +9,7 @@ import { entryJsonFor } from './crd/convert.js';
 import { AGGREGATED_CONTENT_TYPE, Discovery } from './discovery.js';
 import { addWarnings, mediaType, parseBody, queryBool, readBody, sendError, sendJson, sendText } from './http-util.js';
 import { negotiate } from './negotiate.js';
+import { markProtobuf } from './protobuf/index.js';
 import type { OpenApi } from './openapi-docs.js';
 import { sendOpenApi, wantsProtobuf } from './openapi-http.js';
 import type { PodStreamDeps } from './podstreams/index.js';
@@ -196,6 +197,7 @@ async function resource(deps: HandlerDeps, req: IncomingMessage, res: ServerResp
   const d = r.descriptor;
   if (deps.metrics) noteRequest(res, method, r, queryBool(url.searchParams.get('watch')));
   const ns = d.namespaced ? r.namespace : undefined;
+  markProtobuf(res, req.headers.accept);
   if (r.subresource) return handleSubresource(deps, req, res, url, method, r);
   const acc = negotiate(req.headers.accept);
   if (acc.onlyUnsupported) throw errors.notAcceptable(`only the following media types are accepted: application/json, application/yaml`);
@@ -224,7 +226,7 @@ async function resource(deps: HandlerDeps, req: IncomingMessage, res: ServerResp
     if (method === 'POST') {
       requireVerb(d, 'create');
       const body = parseBody(await readBody(req), req.headers['content-type'], true);
-      const result = storage.create(d, ns, body, writeOptions(url, req));
+      const result = await storage.create(d, ns, body, writeOptions(url, req));
       await writesDurable(deps);
       addWarnings(res, result.warnings);
       return sendJson(res, 201, result.object);
@@ -232,7 +234,7 @@ async function resource(deps: HandlerDeps, req: IncomingMessage, res: ServerResp
     if (method === 'DELETE') {
       requireVerb(d, 'deletecollection');
       const opts = await deleteOptions(req, url);
-      const items = storage.deleteCollection(d, ns, { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined }, opts);
+      const items = await storage.deleteCollection(d, ns, { labelSelector: q.get('labelSelector') ?? undefined, fieldSelector: q.get('fieldSelector') ?? undefined }, opts);
       await writesDurable(deps);
       return sendJson(res, 200, { kind: d.listKind, apiVersion: groupVersion(d), metadata: { resourceVersion: String(storage.store.revision()) }, items });
     }
@@ -253,7 +255,7 @@ async function resource(deps: HandlerDeps, req: IncomingMessage, res: ServerResp
     case 'PUT': {
       requireVerb(d, 'update');
       const body = parseBody(await readBody(req), req.headers['content-type'], true);
-      const result = storage.update(d, ns, name, body, writeOptions(url, req));
+      const result = await storage.update(d, ns, name, body, writeOptions(url, req));
       await writesDurable(deps);
       addWarnings(res, result.warnings);
       return sendJson(res, 200, result.object);
@@ -261,7 +263,7 @@ async function resource(deps: HandlerDeps, req: IncomingMessage, res: ServerResp
     case 'PATCH': {
       requireVerb(d, 'patch');
       const { type, patch } = await readPatch(req);
-      const result = storage.patch(d, ns, name, type, patch, writeOptions(url, req));
+      const result = await storage.patch(d, ns, name, type, patch, writeOptions(url, req));
       await writesDurable(deps);
       addWarnings(res, result.warnings);
       return sendJson(res, result.created ? 201 : 200, result.object);
@@ -269,7 +271,7 @@ async function resource(deps: HandlerDeps, req: IncomingMessage, res: ServerResp
     case 'DELETE': {
       requireVerb(d, 'delete');
       const opts = await deleteOptions(req, url);
-      const { object, deleted } = storage.delete(d, ns, name, opts);
+      const { object, deleted } = await storage.delete(d, ns, name, opts);
       await writesDurable(deps);
       if (!deleted) return sendJson(res, 202, object);
       if (d.group === '' && d.kind === 'Pod') return sendJson(res, 200, object);

@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { ApiError, errors } from '../api/errors.js';
 import type { Status } from '../api/types.js';
 import { RawJson } from './storage/decode.js';
-import { decodeProtobufBody } from './protobuf/index.js';
+import { PROTOBUF_CONTENT_TYPE, decodeProtobufBody, protobufBody } from './protobuf/index.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -23,6 +23,13 @@ export function sendText(res: ServerResponse, code: number, text: string, conten
     return;
   }
   baseHeaders(res);
+  // A client that asked for protobuf first gets the object in protobuf when its kind has a message.
+  const pb = contentType === 'application/json' ? protobufBody(res, text) : undefined;
+  if (pb) {
+    res.writeHead(code, { 'Content-Type': PROTOBUF_CONTENT_TYPE, 'Content-Length': pb.length });
+    res.end(pb);
+    return;
+  }
   res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }

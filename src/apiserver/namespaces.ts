@@ -24,15 +24,20 @@ export class NamespaceLifecycle {
     this.nsd = nsd;
   }
 
-  start(): void {
-    for (const name of INITIAL_NAMESPACES) {
-      if (this.storage.store.get(`${listPrefix(this.nsd)}${name}`)) continue;
-      this.storage.create(this.nsd, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { decode: false });
-    }
+  /** Creates the initial namespaces. All creates start at once: with an embedded store they are stored before
+   * this returns its promise (so a caller that does not wait still finds them). */
+  async start(): Promise<void> {
     this.watch = this.storage.store.watch(listPrefix(this.nsd), this.storage.store.revision(), (e) => this.onEvent(e));
     for (const e of this.storage.store.list(listPrefix(this.nsd)).entries) {
       if (e.object.metadata.deletionTimestamp) this.schedule(e.object.metadata.name as string, 0);
     }
+    const creates = INITIAL_NAMESPACES.filter((name) => !this.storage.store.get(`${listPrefix(this.nsd)}${name}`)).map((name) =>
+      this.storage.create(this.nsd, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { decode: false }).catch((err: unknown) => {
+        // Another API server sharing the store created it first.
+        if (!(err instanceof ApiError && err.code === 409)) throw err;
+      }),
+    );
+    await Promise.all(creates);
   }
 
   stop(): void {
@@ -51,13 +56,13 @@ export class NamespaceLifecycle {
       name,
       this.clock.after(delayMs, () => {
         this.pending.delete(name);
-        this.finalize(name);
+        this.finalize(name).catch(() => this.schedule(name, 1000));
       }),
     );
   }
 
   /** One cleanup pass; re-arms itself until the namespace is empty and gone. */
-  private finalize(name: string): void {
+  private async finalize(name: string): Promise<void> {
     const ns = this.storage.store.get(`${listPrefix(this.nsd)}${name}`);
     if (!ns || !ns.object.metadata.deletionTimestamp) return;
     let remaining = 0;
@@ -68,9 +73,9 @@ export class NamespaceLifecycle {
         remaining++;
         if (e.object.metadata.deletionTimestamp) continue;
         try {
-          this.storage.delete(d, name, e.object.metadata.name as string, { propagationPolicy: 'Background' });
+          await this.storage.delete(d, name, e.object.metadata.name as string, { propagationPolicy: 'Background' });
         } catch (err) {
-          if (!(err instanceof ApiError && err.code === 404)) throw err;
+          if (!(err instanceof ApiError && (err.code === 404 || err.code === 409))) throw err;
         }
       }
     }
@@ -84,7 +89,7 @@ export class NamespaceLifecycle {
       this.schedule(name, 1000);
       return;
     }
-    this.storage.mutate(this.nsd, undefined, name, (o: KubeObject) => {
+    await this.storage.mutate(this.nsd, undefined, name, (o: KubeObject) => {
       o.spec = { ...((o.spec as object) ?? {}) };
       delete (o.spec as { finalizers?: string[] }).finalizers;
     });

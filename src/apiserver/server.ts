@@ -1,4 +1,5 @@
 // Assembles the API server: storage semantics, admission, discovery, OpenAPI, HTTP(S) with authentication.
+import { ApiError } from '../api/errors.js';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -19,7 +20,7 @@ import { defaultStorageClassAdmission } from '../api/kinds/pvc-default-class.js'
 import { storageObjectInUseProtectionAdmission } from '../api/kinds/storage-protection-admission.js';
 import { addQuotaAdmission } from './admission/index.js';
 import { writeUnauthorized } from './authn.js';
-import { admitDashboard } from '../ui/server/index.js';
+import { admitDashboard, admitDashboardUpgrade } from '../ui/server/index.js';
 import { handleExecUpgrade, handlePortForwardUpgrade, type PodStreamDeps } from './podstreams/index.js';
 
 export interface TlsConfig {
@@ -74,7 +75,7 @@ export class ApiServer {
 
   /** Starts serving; resolves with the bound address. */
   async listen(port: number, host: string): Promise<{ url: string; port: number }> {
-    this.namespaces.start();
+    await this.namespaces.start();
     const discovery = new Discovery(this.opts.registry, `${host}:${port}`);
     const openapi = createOpenApi(this.opts.registry);
     const handler = createHandler({
@@ -108,7 +109,8 @@ export class ApiServer {
       s.on('close', () => this.sockets.delete(s));
     });
     server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (tls && !tls.authenticate(req)) {
+      // A dashboard session may upgrade (its exec terminal) only from a page of this server (its Origin).
+      if (tls && !tls.authenticate(req) && !admitDashboardUpgrade(this.storage, req)) {
         socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
         return;
       }
@@ -124,7 +126,7 @@ export class ApiServer {
       });
     });
     const addr = server.address() as AddressInfo;
-    this.ensureKubernetesService(addr.port);
+    await this.ensureKubernetesService(addr.port);
     this.ready = true;
     const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
     return { url: `${tls ? 'https' : 'http'}://${shownHost}:${addr.port}`, port: addr.port };
@@ -132,18 +134,23 @@ export class ApiServer {
 
   /** The `default/kubernetes` Service every cluster has. (Its Endpoints would have to name a non-loopback
    * address, which a server on 127.0.0.1 does not have, so there are none.) */
-  private ensureKubernetesService(port: number): void {
+  private async ensureKubernetesService(port: number): Promise<void> {
     const svc = this.opts.registry.kind('', 'Service');
     if (!svc || this.opts.store.get(`${listPrefix(svc, 'default')}kubernetes`)) return;
-    this.storage.create(
-      svc,
-      'default',
-      {
-        metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
-        spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }] },
-      },
-      { decode: false },
-    );
+    try {
+      await this.storage.create(
+        svc,
+        'default',
+        {
+          metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
+          spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: port }] },
+        },
+        { decode: false },
+      );
+    } catch (err) {
+      // Another API server on the same etcd created it first.
+      if (!(err instanceof ApiError && err.code === 409)) throw err;
+    }
   }
 
   async close(): Promise<void> {

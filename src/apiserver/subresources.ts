@@ -41,7 +41,7 @@ export async function handleSubresource(deps: HandlerDeps, req: IncomingMessage,
   if (isNamespace && sub === 'finalize' && method === 'PUT') {
     const body = parseBody(await readBody(req), req.headers['content-type']) as KubeObject;
     const finalizers = ((body.spec as { finalizers?: string[] } | undefined)?.finalizers ?? []).slice();
-    const obj = deps.storage.mutate(d, ns, name, (o) => {
+    const obj = await deps.storage.mutate(d, ns, name, (o) => {
       o.spec = { ...((o.spec as object) ?? {}), finalizers };
       if (finalizers.length === 0) delete (o.spec as { finalizers?: string[] }).finalizers;
     });
@@ -100,14 +100,14 @@ async function status(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   if (method === 'GET') return sendJson(res, 200, storage.get(d, ns, name));
   if (method === 'PUT') {
     const body = parseBody(await readBody(req), req.headers['content-type'], true);
-    const result = storage.update(d, ns, name, body, opts(url, req), 'status');
+    const result = await storage.update(d, ns, name, body, opts(url, req), 'status');
     await writesDurable(deps);
     addWarnings(res, result.warnings);
     return sendJson(res, 200, result.object);
   }
   if (method === 'PATCH') {
     const { type, patch } = await readPatch(req);
-    const result = storage.patch(d, ns, name, type, patch, opts(url, req), 'status');
+    const result = await storage.patch(d, ns, name, type, patch, opts(url, req), 'status');
     await writesDurable(deps);
     addWarnings(res, result.warnings);
     return sendJson(res, 200, result.object);
@@ -167,14 +167,14 @@ async function scale(deps: HandlerDeps, req: IncomingMessage, res: ServerRespons
   let cur = updated as Record<string, unknown>;
   for (const p of path.slice(0, -1)) cur = (cur[p] ??= {}) as Record<string, unknown>;
   cur[path[path.length - 1] as string] = replicas;
-  const result = storage.update(d, ns, name, updated, { ...opts(url, req), decode: false, managerSubresource: 'scale' });
+  const result = await storage.update(d, ns, name, updated, { ...opts(url, req), decode: false, managerSubresource: 'scale' });
   await writesDurable(deps);
   return sendJson(res, 200, toScale(d, result.object));
 }
 
 async function binding(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, url: URL, ns: string, name: string) {
   const body = parseBody(await readBody(req), req.headers['content-type']) as KubeObject;
-  deps.storage.bind(ns, name, body, url.searchParams.getAll('dryRun').includes('All'));
+  await deps.storage.bind(ns, name, body, url.searchParams.getAll('dryRun').includes('All'));
   await writesDurable(deps);
   return sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
 }

@@ -6,6 +6,7 @@ import type { Clock, Timer } from '../clock/clock.js';
 import type { Entry } from '../store/store.js';
 import { entryJsonFor } from './crd/convert.js';
 import { baseHeaders } from './http-util.js';
+import { PROTOBUF_WATCH_CONTENT_TYPE, messageFor, prefersProtobuf, protobufWatchFrame } from './protobuf/index.js';
 import type { WatchEventType, WatchSink } from './storage/generic.js';
 import { type IncludeObject, tableRow } from './table.js';
 
@@ -28,6 +29,8 @@ export class WatchStream implements WatchSink {
   private closed = false;
   private timers: Timer[] = [];
   private lastRevision = 0;
+  /** Length-prefixed protobuf WatchEvent frames instead of JSON lines (client asked protobuf first). */
+  private protobuf = false;
 
   constructor(
     private readonly res: ServerResponse,
@@ -41,8 +44,10 @@ export class WatchStream implements WatchSink {
   start(): void {
     if (this.headersSent) return;
     this.headersSent = true;
+    const d = this.o.descriptor;
+    this.protobuf = !this.o.table && prefersProtobuf(this.res) && messageFor(d.group ? `${d.group}/${d.version}` : d.version, d.kind) !== undefined;
     baseHeaders(this.res);
-    this.res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    this.res.writeHead(200, { 'Content-Type': this.protobuf ? PROTOBUF_WATCH_CONTENT_TYPE : 'application/json', 'Transfer-Encoding': 'chunked' });
     this.res.flushHeaders();
   }
 
@@ -60,7 +65,9 @@ export class WatchStream implements WatchSink {
       table.rows = [tableRow(this.o.descriptor, entry.object, this.o.clock.now(), this.o.table.include, this.o.table.apiVersion)];
       line = `{"type":"${type}","object":${JSON.stringify(table)}}\n`;
     } else {
-      line = `{"type":"${type}","object":${entryJsonFor(this.o.descriptor, entry)}}\n`;
+      const object = entryJsonFor(this.o.descriptor, entry);
+      if (this.protobuf) return this.frame(type, object);
+      line = `{"type":"${type}","object":${object}}\n`;
     }
     this.write(line);
   }
@@ -73,12 +80,14 @@ export class WatchStream implements WatchSink {
     const metadata: KubeObject['metadata'] = { resourceVersion: String(revision) };
     if (initialEventsEnd) metadata.annotations = { 'k8s.io/initial-events-end': 'true' };
     const obj = { kind: d.kind, apiVersion: d.group ? `${d.group}/${d.version}` : d.version, metadata };
+    if (this.protobuf) return this.frame('BOOKMARK', JSON.stringify(obj));
     this.write(`{"type":"BOOKMARK","object":${JSON.stringify(obj)}}\n`);
   }
 
   error(status: object): void {
     if (this.closed) return;
     this.start();
+    if (this.protobuf) return this.frame('ERROR', JSON.stringify({ kind: 'Status', apiVersion: 'v1', ...status }));
     this.write(`{"type":"ERROR","object":${JSON.stringify(status)}}\n`);
   }
 
@@ -104,7 +113,12 @@ export class WatchStream implements WatchSink {
     }
   }
 
-  private write(line: string): void {
+  private frame(type: string, objectJson: string): void {
+    const frame = protobufWatchFrame(type, objectJson);
+    if (frame) this.write(frame);
+  }
+
+  private write(line: string | Buffer): void {
     if (this.res.writableLength > MAX_BUFFERED) {
       this.close();
       return;

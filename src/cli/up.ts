@@ -1,14 +1,16 @@
-// `kubeloop up`: open the store (SQLite in the data dir, or memory with --in-memory), then start the API
-// server, the controllers and the simulated nodes.
+// `kubeloop up`: open the store (SQLite in the data dir, memory with --in-memory, or etcd with --etcd-servers),
+// then start the API server, the controllers and the simulated nodes (or only the part --role names).
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createAuthenticator } from '../apiserver/authn.js';
 import type { TlsConfig } from '../apiserver/server.js';
-import { Cluster } from '../cluster/cluster.js';
-import { type Clock, RealClock, ScaledClock } from '../clock/clock.js';
+import { Cluster, type ClusterRole } from '../cluster/cluster.js';
+import { AdjustableClock } from '../clock/clock.js';
+import { startClockControl } from '../clock/control.js';
 import { MemoryStore } from '../store/memory.js';
+import { EtcdStore } from '../store/etcd.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { Store } from '../store/store.js';
 import { kubeconfigFor, insecureKubeconfigFor, kubeconfigPathForMerge, mergeIntoKubeconfig, writeStandaloneKubeconfig } from './kubeconfig.js';
@@ -29,6 +31,11 @@ export interface UpOptions {
   timeScale?: number;
   insecureHttp?: boolean;
   watchHistory: number;
+  /** Comma-separated etcd client URLs: objects live in etcd, and several processes can share them. */
+  etcdServers?: string;
+  role?: ClusterRole;
+  /** Leader-election lease duration in seconds (controllers and nodes roles). */
+  leaseDuration?: number;
 }
 
 /** This data dir's controller-manager identity, created on first use. */
@@ -56,6 +63,15 @@ export async function runUp(opts: UpOptions): Promise<void> {
     process.exit(2);
   }
   const started = performance.now();
+  const role: ClusterRole = opts.role ?? 'all';
+  if (role !== 'all' && !opts.etcdServers) {
+    process.stderr.write(`kubeloop: --role ${role} needs --etcd-servers (the embedded stores belong to one process)\n`);
+    process.exit(2);
+  }
+  if (opts.etcdServers && opts.inMemory) {
+    process.stderr.write('kubeloop: --in-memory and --etcd-servers cannot be used together\n');
+    process.exit(2);
+  }
   if (opts.images) {
     try {
       loadCatalogFile(path.resolve(opts.images));
@@ -65,9 +81,26 @@ export async function runUp(opts: UpOptions): Promise<void> {
     }
   }
   const dataDir = opts.dataDir ?? path.join(os.homedir(), '.kubeloop');
-  const clock: Clock = opts.timeScale && opts.timeScale !== 1 ? new ScaledClock(opts.timeScale) : new RealClock();
+  // Adjustable at run time through ConfigMap kube-system/kubeloop-clock (src/clock/control.ts).
+  const clock = new AdjustableClock({ rate: opts.timeScale ?? 1 });
   let store: Store;
-  if (opts.inMemory) {
+  if (opts.etcdServers) {
+    // Objects in etcd; this process keeps a watch cache. Losing the watch stops it (a restart reloads).
+    const servers = opts.etcdServers.split(',').map((u) => u.trim()).filter(Boolean);
+    try {
+      store = await EtcdStore.open({
+        servers,
+        historyEvents: opts.watchHistory,
+        onError: (err) => {
+          process.stderr.write(`kubeloop: lost etcd: ${err.message}\n`);
+          process.exit(1);
+        },
+      });
+    } catch (err) {
+      process.stderr.write(`kubeloop: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
+  } else if (opts.inMemory) {
     store = new MemoryStore({ historyEvents: opts.watchHistory });
   } else {
     // The durable default: objects in DATA_DIR/store.db. A failed commit stops the process, as etcd does:
@@ -108,12 +141,30 @@ export async function runUp(opts: UpOptions): Promise<void> {
     seed: opts.seed,
     strictImages: !!opts.strictImages,
     ...(opts.images ? { imageCatalogPath: path.resolve(opts.images) } : {}),
-    // Volume contents and the leader identity live beside the store, so they outlive the process too.
-    ...(opts.inMemory ? {} : { dataDir, leaderIdentity: leaderIdentity(dataDir) }),
+    // Volume contents and the leader identity live beside the store, so they outlive the process too. On etcd
+    // each process is a fresh candidate (several may share a data dir for the certificates).
+    ...(opts.inMemory ? {} : opts.etcdServers ? { dataDir } : { dataDir, leaderIdentity: leaderIdentity(dataDir) }),
+    role,
+    ...(opts.leaseDuration ? { leaseDurationMs: opts.leaseDuration * 1000 } : {}),
     log: (component, message) => {
       if (verbose) process.stderr.write(`${component}: ${message}\n`);
     },
   });
+  const verboseLog = (m: string) => verbose && process.stderr.write(`clock: ${m}\n`);
+  if (role === 'controllers' || role === 'nodes') {
+    // No API served here: this process works on etcd through its own storage layer and in-process client.
+    await server.startControlPlane();
+    // Joining a cluster: follow its clock's settings rather than resetting them to this command line's.
+    const clockControl = await startClockControl({ client: server.client, informers: server.informers, clock, log: verboseLog, adopt: true });
+    const ms = Math.round(performance.now() - started);
+    process.stdout.write(`kubeloop ${role} is running against etcd ${opts.etcdServers} in ${ms} ms (acts while it holds its Lease)\n`);
+    onSignals(async () => {
+      clockControl.stop();
+      await server.stop();
+      await store.close();
+    });
+    return;
+  }
   let bound: { url: string; port: number };
   try {
     bound = await server.start(opts.port, opts.address);
@@ -123,6 +174,7 @@ export async function runUp(opts: UpOptions): Promise<void> {
     process.stderr.write(`kubeloop: cannot listen: ${why}\n`);
     process.exit(1);
   }
+  const clockControl = await startClockControl({ client: server.client, informers: server.informers, clock, log: verboseLog });
   const cfg = kubeconfig ? kubeconfig(bound.url) : insecureKubeconfigFor({ server: bound.url });
   let where: string;
   if (opts.kubeconfig) {
@@ -137,13 +189,20 @@ export async function runUp(opts: UpOptions): Promise<void> {
   const dashboard = opts.insecureHttp ? `${bound.url}/ui/` : `${bound.url}/ui/ (\`kubeloop dashboard\` prints a login link)`;
   process.stdout.write(`kubeloop is ready at ${bound.url} in ${ms} ms; ${where}, then try: kubectl get namespaces; dashboard: ${dashboard}\n`);
 
+  onSignals(async () => {
+    clockControl.stop();
+    await server.stop();
+    await store.close();
+  });
+}
+
+function onSignals(shutdown: () => Promise<void>): void {
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`kubeloop: ${signal} received, stopping\n`);
-    await server.stop();
-    await store.close();
+    await shutdown();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

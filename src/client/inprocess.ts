@@ -83,22 +83,22 @@ export class InProcessClient implements Client {
 
   async create(r: Resource, namespace: string | undefined, obj: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
     const d = this.d(r);
-    return this.storage.create(d, this.ns(d, namespace), obj, { decode: false, ...writeOpts(opts) }).object;
+    return (await this.storage.create(d, this.ns(d, namespace), obj, { decode: false, ...writeOpts(opts) })).object;
   }
 
   async update(r: Resource, namespace: string | undefined, obj: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
     const d = this.d(r);
-    return this.storage.update(d, this.ns(d, namespace), obj.metadata.name ?? '', obj, { decode: false, ...writeOpts(opts) }, opts.subresource).object;
+    return (await this.storage.update(d, this.ns(d, namespace), obj.metadata.name ?? '', obj, { decode: false, ...writeOpts(opts) }, opts.subresource)).object;
   }
 
   async patch(r: Resource, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts: WriteOptions = {}): Promise<KubeObject> {
     const d = this.d(r);
-    return this.storage.patch(d, this.ns(d, namespace), name, type, patch, { decode: false, ...writeOpts(opts) }, opts.subresource).object;
+    return (await this.storage.patch(d, this.ns(d, namespace), name, type, patch, { decode: false, ...writeOpts(opts) }, opts.subresource)).object;
   }
 
   async delete(r: Resource, namespace: string | undefined, name: string, opts: DeleteOptions = {}): Promise<KubeObject | undefined> {
     const d = this.d(r);
-    return this.storage.delete(d, this.ns(d, namespace), name, opts).object;
+    return (await this.storage.delete(d, this.ns(d, namespace), name, opts)).object;
   }
 
   async createSubresource(r: Resource, namespace: string | undefined, name: string, subresource: string, body: KubeObject): Promise<unknown> {
@@ -109,7 +109,7 @@ export class InProcessClient implements Client {
     }
     if (d.group === '' && d.kind === 'Pod' && subresource === 'eviction') {
       // The same budget checks as the HTTP eviction subresource; a refusal is a thrown ApiError (429, 500).
-      const status = evictPod(this.storage, this.storage.clock, ns as string, name, body as EvictionBody);
+      const status = await evictPod(this.storage, this.storage.clock, ns as string, name, body as EvictionBody);
       if (status.status === 'Failure') throw new ApiError(status.code, status.reason ?? 'InternalError', status.message ?? '', status.details);
       return status;
     }

@@ -50,22 +50,155 @@ export class RealClock implements Clock {
   }
 }
 
-/** Cluster time runs `factor` times faster than wall time, starting from the wall time at construction. */
-export class ScaledClock implements Clock {
-  private readonly wallStart = Date.now();
-  constructor(private readonly factor: number) {
-    if (!(factor > 0)) throw new Error('time scale must be greater than 0');
-  }
-  now(): number {
-    return this.wallStart + (Date.now() - this.wallStart) * this.factor;
-  }
-  after(ms: number, fn: () => void): Timer {
-    const t = setTimeout(fn, Math.max(0, ms / this.factor));
-    t.unref?.();
+/** The wall clock an AdjustableClock runs on: real time by default, a FakeClock in tests. */
+export interface Wall {
+  now(): number;
+  /** Runs `fn` after `ms` of wall time; `ref` false lets the process exit while it is armed. */
+  after(ms: number, fn: () => void, ref: boolean): Timer;
+}
+
+export const realWall: Wall = {
+  now: () => Date.now(),
+  after(ms, fn, ref) {
+    const t = setTimeout(fn, ms);
+    if (!ref) t.unref?.();
     return { cancel: () => clearTimeout(t) };
+  },
+};
+
+/** A Clock (a FakeClock in tests) used as the wall an AdjustableClock runs on. */
+export function wallOf(clock: Clock): Wall {
+  return { now: () => clock.now(), after: (ms, fn) => clock.after(ms, fn) };
+}
+
+export interface ClockSettings {
+  /** Cluster milliseconds per wall millisecond (> 0). */
+  rate: number;
+  paused: boolean;
+}
+
+// Node arms at most 2^31-1 ms; a longer wait is re-armed when that much has passed.
+const MAX_WALL_DELAY = 2 ** 31 - 1;
+
+interface Armed {
+  /** Cluster time it falls due. */
+  at: number;
+  fn: () => void;
+  ref: boolean;
+  wall?: Timer;
+  done: boolean;
+}
+
+/**
+ * Cluster time that runs `rate` times faster than the wall and can change rate or stop (pause) while it runs,
+ * never going backwards: each change re-anchors at the current cluster time. Timers wait for cluster time,
+ * so a change re-arms them (a 10 s wait at rate 1 that changes to rate 10 after 2 s fires 0.8 s later; a
+ * paused clock fires nothing until it resumes).
+ */
+export class AdjustableClock implements Clock {
+  private anchorWall: number;
+  private anchorCluster: number;
+  private rate: number;
+  private paused: boolean;
+  private readonly armed = new Set<Armed>();
+  private readonly listeners = new Set<(s: ClockSettings) => void>();
+
+  constructor(
+    opts: { rate?: number; paused?: boolean; start?: number } = {},
+    private readonly wall: Wall = realWall,
+  ) {
+    const rate = opts.rate ?? 1;
+    if (!(rate > 0) || !Number.isFinite(rate)) throw new Error('time scale must be greater than 0');
+    this.rate = rate;
+    this.paused = !!opts.paused;
+    this.anchorWall = wall.now();
+    this.anchorCluster = opts.start ?? this.anchorWall;
   }
+
+  now(): number {
+    if (this.paused) return this.anchorCluster;
+    return this.anchorCluster + (this.wall.now() - this.anchorWall) * this.rate;
+  }
+
+  settings(): ClockSettings {
+    return { rate: this.rate, paused: this.paused };
+  }
+
+  /** Changes the rate and/or pauses or resumes; time goes on from where it is, pending timers re-arm. */
+  set(change: Partial<ClockSettings>): void {
+    const rate = change.rate ?? this.rate;
+    const paused = change.paused ?? this.paused;
+    if (!(rate > 0) || !Number.isFinite(rate)) throw new Error('time scale must be greater than 0');
+    if (rate === this.rate && paused === this.paused) return;
+    this.anchorCluster = this.now();
+    this.anchorWall = this.wall.now();
+    this.rate = rate;
+    this.paused = paused;
+    for (const a of this.armed) this.arm(a);
+    const s = this.settings();
+    for (const l of [...this.listeners]) l(s);
+  }
+
+  /** Calls `fn` after every change of rate or pause. */
+  onChange(fn: (s: ClockSettings) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  after(ms: number, fn: () => void): Timer {
+    return this.schedule(ms, fn, false);
+  }
+
   sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms / this.factor)));
+    return new Promise((resolve) => this.schedule(ms, resolve, true));
+  }
+
+  /** Timers waiting for cluster time. */
+  timers(): number {
+    return this.armed.size;
+  }
+
+  private schedule(ms: number, fn: () => void, ref: boolean): Timer {
+    const a: Armed = { at: this.now() + Math.max(0, ms), fn, ref, done: false };
+    if (Number.isNaN(a.at)) a.at = this.now();
+    this.armed.add(a);
+    this.arm(a);
+    return {
+      cancel: () => {
+        if (a.done) return;
+        a.done = true;
+        a.wall?.cancel();
+        this.armed.delete(a);
+      },
+    };
+  }
+
+  private arm(a: Armed): void {
+    a.wall?.cancel();
+    a.wall = undefined;
+    const left = a.at - this.now();
+    // Waiting forever (sleep infinity), or paused before it is due: nothing to arm until something changes.
+    // (A timer already due still fires while paused: cluster time need not move for it.)
+    if (!Number.isFinite(a.at) || (this.paused && left > 0)) return;
+    const wallMs = Math.max(0, left / this.rate);
+    a.wall = this.wall.after(Math.min(MAX_WALL_DELAY, Math.ceil(wallMs)), () => this.due(a), a.ref);
+  }
+
+  private due(a: Armed): void {
+    if (a.done) return;
+    // Rounding, or a wait longer than one wall timer can hold: not there yet, wait the rest.
+    const left = a.at - this.now();
+    if (left > 0 && (this.paused || left / this.rate >= 1)) return this.arm(a);
+    a.done = true;
+    this.armed.delete(a);
+    a.fn();
+  }
+}
+
+/** Cluster time runs `factor` times faster than wall time, starting from the wall time at construction. */
+export class ScaledClock extends AdjustableClock {
+  constructor(factor: number) {
+    super({ rate: factor });
   }
 }
 

@@ -51,7 +51,15 @@ export interface ClusterOptions {
    * lease back at once instead of waiting for it to expire. */
   leaderIdentity?: string;
   log?(component: string, message: string): void;
+  /** Which parts this process runs (several processes share one etcd): `all` (default) runs everything;
+   * `apiserver` only serves the API; `controllers` runs the controller manager and scheduler behind the
+   * kube-controller-manager Lease; `nodes` runs the simulated kubelets behind the kubeloop-nodes Lease. */
+  role?: ClusterRole;
+  /** Lease duration of the leader elections (default 15 s); renew deadline and retry period scale with it. */
+  leaseDurationMs?: number;
 }
+
+export type ClusterRole = 'all' | 'apiserver' | 'controllers' | 'nodes';
 
 export class Cluster {
   readonly metrics = new Metrics();
@@ -66,6 +74,7 @@ export class Cluster {
   private podgc?: PodGCHandle;
   private nodeLifecycle?: NodeLifecycleHandle;
   private nodes?: { stop(): Promise<void> };
+  private nodeElector?: LeaderElector;
 
   constructor(private readonly opts: ClusterOptions) {
     this.server = new ApiServer({ store: opts.store, registry: this.registry, clock: opts.clock, metrics: this.metrics, ...(opts.tls ? { tls: opts.tls } : {}) });
@@ -88,9 +97,69 @@ export class Cluster {
 
   /** The control plane without an HTTP listener (tests, benchmarks). */
   async startControlPlane(): Promise<void> {
+    const role = this.opts.role ?? 'all';
+    if (role === 'all' || role === 'apiserver') await this.server.namespaces.start();
+    if (role === 'apiserver') {
+      this.informers.start();
+      return;
+    }
+    if (role === 'nodes') {
+      this.startNodesBehindLease();
+      this.informers.start();
+      return;
+    }
+    await this.startControllers(role === 'all');
+  }
+
+  private electionTiming(): { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number } {
+    const lease = this.opts.leaseDurationMs;
+    if (!lease) return {};
+    return { leaseDurationMs: lease, renewDeadlineMs: Math.round((lease * 2) / 3), retryPeriodMs: Math.max(100, Math.round((lease * 2) / 15)) };
+  }
+
+  private startNodeSim() {
+    const { clock } = this.opts;
+    return startNodeSimulation({
+      client: this.client,
+      informers: this.informers,
+      clock,
+      count: this.opts.nodes,
+      timing: this.opts.timing,
+      seed: this.opts.seed,
+      strictImages: !!this.opts.strictImages,
+      ...(this.opts.imageCatalogPath ? { imageCatalogPath: this.opts.imageCatalogPath } : {}),
+      ...(this.opts.dataDir ? { dataDir: this.opts.dataDir } : {}),
+      eventRecorder: (node: string) => this.recorder('kubelet', node),
+      log: (m: string) => this.opts.log?.('kubelet', m),
+    });
+  }
+
+  /** `--role nodes`: one process at a time runs the kubelets (they would fight over the same pods otherwise). */
+  private startNodesBehindLease(): void {
+    let starting: Promise<void> | undefined;
+    this.nodeElector = new LeaderElector({
+      client: this.client,
+      clock: this.opts.clock,
+      name: 'kubeloop-nodes',
+      ...this.electionTiming(),
+      onStartedLeading: () => {
+        this.opts.log?.('kubelet', 'took the kubeloop-nodes lease: starting the simulated nodes');
+        starting = this.startNodeSim().then((sim) => {
+          this.nodes = sim;
+        });
+      },
+      onStoppedLeading: async () => {
+        await starting;
+        await this.nodes?.stop();
+        this.nodes = undefined;
+      },
+    });
+    this.nodeElector.start();
+  }
+
+  private async startControllers(withNodes: boolean): Promise<void> {
     const { clock } = this.opts;
     const log = (component: string) => (m: string) => this.opts.log?.(component, m);
-    this.server.namespaces.start();
     await ensureDefaultStorageClass(this.client);
     const manager = new ControllerManager({
       client: this.client,
@@ -127,22 +196,10 @@ export class Cluster {
     await manager.add(ttlAfterFinishedController());
     await manager.add(schedulerController());
 
-    const sim = await startNodeSimulation({
-      client: this.client,
-      informers: this.informers,
-      clock,
-      count: this.opts.nodes,
-      timing: this.opts.timing,
-      seed: this.opts.seed,
-      strictImages: !!this.opts.strictImages,
-      ...(this.opts.imageCatalogPath ? { imageCatalogPath: this.opts.imageCatalogPath } : {}),
-      ...(this.opts.dataDir ? { dataDir: this.opts.dataDir } : {}),
-      eventRecorder: (node: string) => this.recorder('kubelet', node),
-      log: (m: string) => this.opts.log?.('kubelet', m),
-    });
+    const sim = withNodes ? await this.startNodeSim() : undefined;
     this.nodes = sim;
     const pods = this.registry.kind('', 'Pod');
-    if (pods) {
+    if (pods && sim) {
       this.server.podStreams = {
         getPod: (ns, n) => this.server.storage.get(pods, ns, n) as unknown as Pod,
         containers: sim.containers,
@@ -155,6 +212,7 @@ export class Cluster {
       client: this.client,
       clock,
       ...(this.opts.leaderIdentity ? { identity: this.opts.leaderIdentity } : {}),
+      ...this.electionTiming(),
       onStartedLeading: () => {
         this.metrics.setLeader('kube-controller-manager', true);
         void this.startLeading(log('controller-manager'));
@@ -202,6 +260,7 @@ export class Cluster {
 
   async stop(): Promise<void> {
     await this.elector?.stop();
+    await this.nodeElector?.stop();
     await this.nodes?.stop();
     this.informers.stop();
     for (const r of this.recorders) r.stop();

@@ -9,8 +9,8 @@ const obj = (name: string, extra: Record<string, unknown> = {}): KubeObject => (
 describe('MemoryStore', () => {
   it('stamps one global revision as resourceVersion and freezes objects', () => {
     const s = new MemoryStore();
-    const a = s.create('/core/pods/default/a', obj('a'));
-    const b = s.create('/core/configmaps/default/b', obj('b'));
+    const a = s.createSync('/core/pods/default/a', obj('a'));
+    const b = s.createSync('/core/configmaps/default/b', obj('b'));
     assert.equal(b.modRevision, a.modRevision + 1);
     assert.equal(a.object.metadata.resourceVersion, String(a.modRevision));
     assert.ok(Object.isFrozen(a.object.metadata));
@@ -19,7 +19,7 @@ describe('MemoryStore', () => {
 
   it('lists in key order by namespace prefix and across namespaces', () => {
     const s = new MemoryStore();
-    for (const k of ['/core/pods/b/x', '/core/pods/a/z', '/core/pods/a/y', '/core/pods/c/w']) s.create(k, obj(k.split('/')[4] as string));
+    for (const k of ['/core/pods/b/x', '/core/pods/a/z', '/core/pods/a/y', '/core/pods/c/w']) s.createSync(k, obj(k.split('/')[4] as string));
     assert.deepEqual(
       s.list('/core/pods/a/').entries.map((e) => e.key),
       ['/core/pods/a/y', '/core/pods/a/z'],
@@ -33,23 +33,23 @@ describe('MemoryStore', () => {
 
   it('refuses duplicate creates and stale updates', () => {
     const s = new MemoryStore();
-    const e = s.create('/core/pods/ns/a', obj('a'));
-    assert.throws(() => s.create('/core/pods/ns/a', obj('a')), StoreConflictError);
-    s.update('/core/pods/ns/a', obj('a', { spec: 1 }), e.modRevision);
-    assert.throws(() => s.update('/core/pods/ns/a', obj('a', { spec: 2 }), e.modRevision), (err: unknown) => err instanceof StoreConflictError && err.reason === 'stale');
-    assert.throws(() => s.delete('/core/pods/ns/missing'), StoreConflictError);
+    const e = s.createSync('/core/pods/ns/a', obj('a'));
+    assert.throws(() => s.createSync('/core/pods/ns/a', obj('a')), StoreConflictError);
+    s.updateSync('/core/pods/ns/a', obj('a', { spec: 1 }), e.modRevision);
+    assert.throws(() => s.updateSync('/core/pods/ns/a', obj('a', { spec: 2 }), e.modRevision), (err: unknown) => err instanceof StoreConflictError && err.reason === 'stale');
+    assert.throws(() => s.deleteSync('/core/pods/ns/missing'), StoreConflictError);
   });
 
   it('replays history from a revision, then delivers live events in order', () => {
     const s = new MemoryStore();
-    const a = s.create('/core/pods/ns/a', obj('a'));
-    s.update('/core/pods/ns/a', obj('a', { v: 2 }));
+    const a = s.createSync('/core/pods/ns/a', obj('a'));
+    s.updateSync('/core/pods/ns/a', obj('a', { v: 2 }));
     const seen: StoreEvent[] = [];
     const h = s.watch('/core/pods/', a.modRevision, (e) => seen.push(e));
-    s.delete('/core/pods/ns/a');
-    s.create('/core/configmaps/ns/c', obj('c'));
+    s.deleteSync('/core/pods/ns/a');
+    s.createSync('/core/configmaps/ns/c', obj('c'));
     h.cancel();
-    s.create('/core/pods/ns/b', obj('b'));
+    s.createSync('/core/pods/ns/b', obj('b'));
     assert.deepEqual(
       seen.map((e) => e.type),
       ['MODIFIED', 'DELETED'],
@@ -60,7 +60,7 @@ describe('MemoryStore', () => {
 
   it('answers Gone for a revision older than the history window', () => {
     const s = new MemoryStore({ historyEvents: 3 });
-    for (let i = 0; i < 10; i++) s.create(`/core/pods/ns/p${i}`, obj(`p${i}`));
+    for (let i = 0; i < 10; i++) s.createSync(`/core/pods/ns/p${i}`, obj(`p${i}`));
     assert.throws(() => s.watch('/core/pods/', 2, () => {}), GoneError);
     const seen: StoreEvent[] = [];
     s.watch('/core/pods/', s.oldestWatchableRevision(), (e) => seen.push(e));

@@ -210,7 +210,36 @@ export class MemoryStore implements Store {
     return b ? b.countRange(prefix) : 0;
   }
 
-  create(key: string, object: KubeObject): Entry {
+  create(key: string, object: KubeObject): Promise<Entry> {
+    try {
+      return Promise.resolve(this.createSync(key, object));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  update(key: string, object: KubeObject, expectRevision?: number): Promise<Entry> {
+    try {
+      return Promise.resolve(this.updateSync(key, object, expectRevision));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  delete(key: string, expectRevision?: number): Promise<Entry> {
+    try {
+      return Promise.resolve(this.deleteSync(key, expectRevision));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  updateNow(key: string, object: KubeObject, expectRevision?: number): Entry {
+    return this.updateSync(key, object, expectRevision);
+  }
+
+  /** The write applied at once (embedded backends and tests): throws StoreConflictError. */
+  createSync(key: string, object: KubeObject): Entry {
     const bucket = this.bucket(key);
     if (bucket.entries.has(key)) throw new StoreConflictError(key, 'exists');
     const entry = this.stamp(key, object);
@@ -220,7 +249,7 @@ export class MemoryStore implements Store {
     return entry;
   }
 
-  update(key: string, object: KubeObject, expectRevision?: number): Entry {
+  updateSync(key: string, object: KubeObject, expectRevision?: number): Entry {
     const bucket = this.bucket(key);
     const prev = bucket.entries.get(key);
     if (!prev) throw new StoreConflictError(key, 'missing');
@@ -231,7 +260,7 @@ export class MemoryStore implements Store {
     return entry;
   }
 
-  delete(key: string, expectRevision?: number): Entry {
+  deleteSync(key: string, expectRevision?: number): Entry {
     const bucket = this.bucket(key);
     const prev = bucket.entries.get(key);
     if (!prev) throw new StoreConflictError(key, 'missing');
@@ -247,6 +276,32 @@ export class MemoryStore implements Store {
     const entry: Entry = { key, object: deepFreeze(tomb), modRevision: this.rev };
     this.emit({ type: 'DELETED', revision: this.rev, key, entry, prev });
     return prev;
+  }
+
+  /**
+   * Applies a change made elsewhere (a cache of a remote store: etcd) at the revision it was given there, which
+   * is newer than every revision applied so far. `entry` (for a put) is frozen and stamped with `revision`.
+   * Returns the event delivered, if any (a delete of an unknown key changes nothing but the revision).
+   */
+  applyExternal(type: 'PUT' | 'DELETE', key: string, revision: number, entry?: Entry): StoreEvent | undefined {
+    const bucket = this.bucket(key);
+    const prev = bucket.entries.get(key);
+    this.rev = Math.max(this.rev, revision);
+    if (type === 'PUT') {
+      const e = entry as Entry;
+      bucket.entries.set(key, e);
+      if (!prev) bucket.insert(key);
+      const ev: StoreEvent = prev ? { type: 'MODIFIED', revision, key, entry: e, prev } : { type: 'ADDED', revision, key, entry: e };
+      this.emit(ev);
+      return ev;
+    }
+    if (!prev) return undefined;
+    bucket.entries.delete(key);
+    bucket.remove(key);
+    const tomb = { ...prev.object, metadata: { ...prev.object.metadata, resourceVersion: String(revision) } } as KubeObject;
+    const ev: StoreEvent = { type: 'DELETED', revision, key, entry: { key, object: deepFreeze(tomb), modRevision: revision }, prev };
+    this.emit(ev);
+    return ev;
   }
 
   watch(prefix: string, fromRevision: number, onEvent: (e: StoreEvent) => void): WatchHandle {

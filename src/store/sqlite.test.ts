@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import type { KubeObject } from '../api/types.js';
 import { MemoryStore } from './memory.js';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite.js';
+import { storeContract } from './contract.js';
 import { GoneError, type Store, StoreConflictError, type StoreEvent } from './store.js';
 
 const obj = (name: string, extra: Record<string, unknown> = {}): KubeObject => ({ metadata: { name, uid: `uid-${name}` }, ...extra });
@@ -27,94 +28,13 @@ async function settle(s: Store): Promise<void> {
   await s.durable?.(s.revision());
 }
 
-// The same contract for every backend: what the API server relies on.
+// The same contract for every backend: what the API server relies on (src/store/contract.ts).
 const backends: Array<[string, (o?: { historyEvents?: number }) => Store]> = [
   ['MemoryStore', (o) => new MemoryStore(o)],
   ['SqliteStore', (o) => SqliteStore.open(tempDir(), o)],
 ];
 
-for (const [name, make] of backends) {
-  describe(`Store contract: ${name}`, () => {
-    it('stamps one global revision as resourceVersion and freezes objects', async () => {
-      const s = make();
-      const a = s.create('/core/pods/default/a', obj('a'));
-      const b = s.create('/core/configmaps/default/b', obj('b'));
-      assert.equal(b.modRevision, a.modRevision + 1);
-      assert.equal(a.object.metadata.resourceVersion, String(a.modRevision));
-      assert.ok(Object.isFrozen(a.object.metadata));
-      assert.equal(s.revision(), b.modRevision);
-      assert.equal(s.get('/core/pods/default/a'), a);
-      await s.close();
-    });
-
-    it('lists in key order by namespace prefix and across namespaces and resources', async () => {
-      const s = make();
-      for (const k of ['/core/pods/b/x', '/core/pods/a/z', '/core/pods/a/y', '/core/pods/c/w', '/apps/deployments/a/d']) s.create(k, obj(k.split('/')[4] as string));
-      assert.deepEqual(s.list('/core/pods/a/').entries.map((e) => e.key), ['/core/pods/a/y', '/core/pods/a/z']);
-      assert.deepEqual(s.list('/core/pods/').entries.map((e) => e.key), ['/core/pods/a/y', '/core/pods/a/z', '/core/pods/b/x', '/core/pods/c/w']);
-      assert.equal(s.list('/').entries.length, 5);
-      assert.equal(s.count('/core/pods/a/'), 2);
-      assert.equal(s.list('/core/pods/').revision, s.revision());
-      await s.close();
-    });
-
-    it('refuses duplicate creates and stale updates and deletes', async () => {
-      const s = make();
-      const e = s.create('/core/pods/ns/a', obj('a'));
-      assert.throws(() => s.create('/core/pods/ns/a', obj('a')), StoreConflictError);
-      s.update('/core/pods/ns/a', obj('a', { spec: 1 }), e.modRevision);
-      assert.throws(() => s.update('/core/pods/ns/a', obj('a', { spec: 2 }), e.modRevision), (err: unknown) => err instanceof StoreConflictError && err.reason === 'stale');
-      assert.throws(() => s.delete('/core/pods/ns/a', e.modRevision), (err: unknown) => err instanceof StoreConflictError && err.reason === 'stale');
-      assert.throws(() => s.delete('/core/pods/ns/missing'), StoreConflictError);
-      assert.throws(() => s.update('/core/pods/ns/missing', obj('missing')), (err: unknown) => err instanceof StoreConflictError && err.reason === 'missing');
-      await s.close();
-    });
-
-    it('replays history from a revision, then delivers live events in order', async () => {
-      const s = make();
-      const a = s.create('/core/pods/ns/a', obj('a'));
-      s.update('/core/pods/ns/a', obj('a', { v: 2 }));
-      await settle(s);
-      const seen: StoreEvent[] = [];
-      const h = s.watch('/core/pods/', a.modRevision, (e) => seen.push(e));
-      assert.deepEqual(seen.map((e) => e.type), ['MODIFIED']);
-      s.delete('/core/pods/ns/a');
-      s.create('/core/configmaps/ns/c', obj('c'));
-      await settle(s);
-      h.cancel();
-      s.create('/core/pods/ns/b', obj('b'));
-      await settle(s);
-      assert.deepEqual(seen.map((e) => e.type), ['MODIFIED', 'DELETED']);
-      const del = seen[1] as StoreEvent;
-      assert.equal(del.entry.object.metadata.resourceVersion, String(del.revision));
-      assert.equal(del.prev?.modRevision, (seen[0] as StoreEvent).revision);
-      await s.close();
-    });
-
-    it('a watch from the current revision sees only later writes, also writes made before it started', async () => {
-      const s = make();
-      s.create('/core/pods/ns/a', obj('a'));
-      const from = s.revision(); // may not be durable yet: its events must not be replayed twice
-      const seen: number[] = [];
-      s.watch('/core/pods/', from, (e) => seen.push(e.revision));
-      s.create('/core/pods/ns/b', obj('b'));
-      await settle(s);
-      assert.deepEqual(seen, [from + 1]);
-      await s.close();
-    });
-
-    it('answers Gone for a revision older than the history window', async () => {
-      const s = make({ historyEvents: 3 });
-      for (let i = 0; i < 10; i++) s.create(`/core/pods/ns/p${i}`, obj(`p${i}`));
-      await settle(s);
-      assert.throws(() => s.watch('/core/pods/', 2, () => {}), GoneError);
-      const seen: StoreEvent[] = [];
-      s.watch('/core/pods/', s.oldestWatchableRevision(), (e) => seen.push(e));
-      assert.equal(seen.length, 3);
-      await s.close();
-    });
-  });
-}
+for (const [name, make] of backends) storeContract(name, make);
 
 function fileSize(file: string): number {
   let n = 0;
@@ -134,11 +54,11 @@ describe('SqliteStore', () => {
   it('brings back every object with its uid and resourceVersion, and the revision keeps growing', async () => {
     const dir = tempDir();
     const s = open(dir);
-    const a = s.create('/core/pods/ns/a', obj('a'));
-    s.update('/core/pods/ns/a', obj('a', { spec: { x: 1 } }), a.modRevision);
-    s.create('/apps/deployments/ns/d', obj('d'));
-    s.create('/core/pods/ns/gone', obj('gone'));
-    s.delete('/core/pods/ns/gone'); // the newest revision is a delete: it must not be reused
+    const a = await s.create('/core/pods/ns/a', obj('a'));
+    await s.update('/core/pods/ns/a', obj('a', { spec: { x: 1 } }), a.modRevision);
+    await s.create('/apps/deployments/ns/d', obj('d'));
+    await s.create('/core/pods/ns/gone', obj('gone'));
+    await s.delete('/core/pods/ns/gone'); // the newest revision is a delete: it must not be reused
     const rev = s.revision();
     await settle(s);
     await s.close();
@@ -154,20 +74,20 @@ describe('SqliteStore', () => {
     );
     assert.deepEqual(t.get('/core/pods/ns/a')?.object.spec, { x: 1 });
     assert.ok(Object.isFrozen(t.get('/core/pods/ns/a')?.object.metadata));
-    assert.equal(t.create('/core/pods/ns/b', obj('b')).modRevision, rev + 1);
+    assert.equal((await t.create('/core/pods/ns/b', obj('b'))).modRevision, rev + 1);
     // A stale update against a loaded object is still refused, a current one accepted.
-    assert.throws(() => t.update('/core/pods/ns/a', obj('a'), rev - 4), StoreConflictError);
-    t.update('/core/pods/ns/a', obj('a', { spec: { x: 2 } }), rev - 3);
+    await assert.rejects(() => t.update('/core/pods/ns/a', obj('a'), rev - 4), StoreConflictError);
+    await t.update('/core/pods/ns/a', obj('a', { spec: { x: 2 } }), rev - 3);
     await t.close();
   });
 
   it('resumes watches across a restart within the window, with the previous state of each change', async () => {
     const dir = tempDir();
     const s = open(dir, { historyEvents: 5 });
-    const a = s.create('/core/pods/ns/a', obj('a', { labels: 1 }));
-    s.update('/core/pods/ns/a', obj('a', { v: 2 }));
-    s.create('/core/pods/ns/b', obj('b'));
-    s.delete('/core/pods/ns/a');
+    const a = await s.create('/core/pods/ns/a', obj('a', { labels: 1 }));
+    await s.update('/core/pods/ns/a', obj('a', { v: 2 }));
+    await s.create('/core/pods/ns/b', obj('b'));
+    await s.delete('/core/pods/ns/a');
     await settle(s);
     await s.close();
 
@@ -188,7 +108,7 @@ describe('SqliteStore', () => {
     assert.equal(seen[2]?.entry, t.get('/core/pods/ns/b'));
 
     // Beyond the window after a restart: Gone, exactly as before it.
-    for (let i = 0; i < 10; i++) t.create(`/core/pods/ns/p${i}`, obj(`p${i}`));
+    for (let i = 0; i < 10; i++) await t.create(`/core/pods/ns/p${i}`, obj(`p${i}`));
     await settle(t);
     const oldest = t.oldestWatchableRevision();
     await t.close();
@@ -204,9 +124,9 @@ describe('SqliteStore', () => {
   it('rebuilds the state before a deletion whose earlier events left the window', async () => {
     const dir = tempDir();
     const s = open(dir, { historyEvents: 2 });
-    const x = s.create('/core/pods/ns/x', obj('x', { spec: { keep: true } }));
-    for (let i = 0; i < 3; i++) s.create(`/core/configmaps/ns/c${i}`, obj(`c${i}`));
-    s.delete('/core/pods/ns/x');
+    const x = await s.create('/core/pods/ns/x', obj('x', { spec: { keep: true } }));
+    for (let i = 0; i < 3; i++) await s.create(`/core/configmaps/ns/c${i}`, obj(`c${i}`));
+    await s.delete('/core/pods/ns/x');
     await settle(s);
     await s.close();
     const t = open(dir, { historyEvents: 2 });
@@ -227,7 +147,7 @@ describe('SqliteStore', () => {
     const order: number[] = [];
     const waits: Promise<void>[] = [];
     for (let i = 0; i < 100; i++) {
-      const e = s.create(`/core/pods/ns/p${i}`, obj(`p${i}`));
+      const e = await s.create(`/core/pods/ns/p${i}`, obj(`p${i}`));
       waits.push(s.durable(e.modRevision).then(() => void order.push(e.modRevision)));
     }
     assert.equal(s.committedRevision() < s.revision(), true, 'nothing is durable before the commit');
@@ -244,8 +164,8 @@ describe('SqliteStore', () => {
     const s = open(tempDir());
     const seen: Array<{ rev: number; committed: number }> = [];
     s.watch('/core/pods/', s.revision(), (e) => seen.push({ rev: e.revision, committed: s.committedRevision() }));
-    s.create('/core/pods/ns/a', obj('a'));
-    s.create('/core/pods/ns/b', obj('b'));
+    await s.create('/core/pods/ns/a', obj('a'));
+    await s.create('/core/pods/ns/b', obj('b'));
     assert.equal(seen.length, 0, 'not delivered in the writing turn');
     await settle(s);
     assert.equal(seen.length, 2);
@@ -270,8 +190,8 @@ describe('SqliteStore', () => {
       for (let r = 0; r < rounds; r++) {
         for (let k = 0; k < 50; k++) {
           const key = `/core/configmaps/ns/k${k % 10}`;
-          if (s.get(key)) s.update(key, obj(`k${k % 10}`, { data: { pad, r } }));
-          else s.create(key, obj(`k${k % 10}`, { data: { pad, r } }));
+          if (s.get(key)) await s.update(key, obj(`k${k % 10}`, { data: { pad, r } }));
+          else await s.create(key, obj(`k${k % 10}`, { data: { pad, r } }));
         }
         await settle(s);
       }

@@ -22,8 +22,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { KubeObject } from '../api/types.js';
+import { MemoryReads } from './memory-reads.js';
 import { MemoryStore } from './memory.js';
-import { deepFreeze, type Entry, entryJson, type EventType, type Store, type StoreEvent, type WatchHandle } from './store.js';
+import { deepFreeze, type Entry, entryJson, type EventType, type Store, type StoreEvent } from './store.js';
 
 export interface SqliteStoreOptions {
   /** Events a watch can resume through, as MemoryStore's historyEvents; also bounds the persisted history. */
@@ -68,10 +69,10 @@ interface Waiter {
   reject: (err: Error) => void;
 }
 
-export class SqliteStore implements Store {
+export class SqliteStore extends MemoryReads implements Store {
   readonly file: string;
   private readonly db: Database.Database;
-  private readonly mem: MemoryStore;
+  protected readonly mem: MemoryStore;
   private queue: StoreEvent[] = [];
   private scheduled = false;
   private committed: number;
@@ -92,6 +93,7 @@ export class SqliteStore implements Store {
   }
 
   private constructor(file: string, opts: SqliteStoreOptions) {
+    super();
     const started = performance.now();
     this.file = file;
     this.onError = opts.onError;
@@ -185,40 +187,37 @@ export class SqliteStore implements Store {
     this.stats.loadedEvents = history.length;
   }
 
-  // ---- reads: straight from memory ----
-
-  revision(): number {
-    return this.mem.revision();
-  }
-  get(key: string): Entry | undefined {
-    return this.mem.get(key);
-  }
-  list(prefix: string): { entries: Entry[]; revision: number } {
-    return this.mem.list(prefix);
-  }
-  count(prefix: string): number {
-    return this.mem.count(prefix);
-  }
-  watch(prefix: string, fromRevision: number, onEvent: (e: StoreEvent) => void): WatchHandle {
-    return this.mem.watch(prefix, fromRevision, onEvent);
-  }
-  oldestWatchableRevision(): number {
-    return this.mem.oldestWatchableRevision();
-  }
+  // Reads come from `mem` (MemoryReads).
 
   // ---- writes: memory first, then the next group commit ----
 
-  create(key: string, object: KubeObject): Entry {
-    this.writable();
-    return this.mem.create(key, object);
+  create(key: string, object: KubeObject): Promise<Entry> {
+    try {
+      this.writable();
+      return Promise.resolve(this.mem.createSync(key, object));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
-  update(key: string, object: KubeObject, expectRevision?: number): Entry {
-    this.writable();
-    return this.mem.update(key, object, expectRevision);
+  update(key: string, object: KubeObject, expectRevision?: number): Promise<Entry> {
+    try {
+      this.writable();
+      return Promise.resolve(this.mem.updateSync(key, object, expectRevision));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
-  delete(key: string, expectRevision?: number): Entry {
+  updateNow(key: string, object: KubeObject, expectRevision?: number): Entry {
     this.writable();
-    return this.mem.delete(key, expectRevision);
+    return this.mem.updateSync(key, object, expectRevision);
+  }
+  delete(key: string, expectRevision?: number): Promise<Entry> {
+    try {
+      this.writable();
+      return Promise.resolve(this.mem.deleteSync(key, expectRevision));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /** The newest revision known to be on disk. */

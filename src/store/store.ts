@@ -1,7 +1,7 @@
 // The versioned store contract, with etcd's semantics: one global revision stamps every write; each object
 // remembers the revision that last changed it; a watch can resume from any revision still in the history
 // window, and an older one is answered with Gone. Backends: memory, sqlite (the
-// durable default) and etcd (a later issue).
+// durable default) and etcd (src/store/etcd.ts).
 import type { KubeObject } from '../api/types.js';
 
 export interface Entry {
@@ -51,12 +51,19 @@ export interface Store {
   list(prefix: string): { entries: Entry[]; revision: number };
   /** Counts entries under a prefix without materializing them. */
   count(prefix: string): number;
-  /** Creates; the store stamps metadata.resourceVersion and freezes the object. Throws StoreConflictError('exists'). */
-  create(key: string, object: KubeObject): Entry;
-  /** Replaces, if the current modRevision equals `expectRevision` (when given). Throws StoreConflictError. */
-  update(key: string, object: KubeObject, expectRevision?: number): Entry;
-  /** Removes, if the current modRevision equals `expectRevision` (when given). Returns the removed entry. */
-  delete(key: string, expectRevision?: number): Entry;
+  // Writes are asynchronous: a remote backend (etcd) learns the revision only when its transaction commits.
+  // Each resolves once the write is visible to this store's reads (read-your-writes); embedded backends apply
+  // the write before returning the promise. The store may take ownership of `object` (it stamps and freezes it).
+  /** Creates; the store stamps metadata.resourceVersion and freezes the object. Rejects with StoreConflictError('exists'). */
+  create(key: string, object: KubeObject): Promise<Entry>;
+  /** Replaces, if the current modRevision equals `expectRevision` (when given). Rejects with StoreConflictError. */
+  update(key: string, object: KubeObject, expectRevision?: number): Promise<Entry>;
+  /** Removes, if the current modRevision equals `expectRevision` (when given). Resolves to the removed entry. */
+  delete(key: string, expectRevision?: number): Promise<Entry>;
+  /** Embedded backends only: `update` applied before it returns (throws StoreConflictError). Lets a caller that
+   * must not yield between a check and its write (quota admission's charge and the object's own write) stay in
+   * one turn of the event loop; callers fall back to `update` when a backend (etcd) has none. */
+  updateNow?(key: string, object: KubeObject, expectRevision?: number): Entry;
   /** Delivers, in revision order, events with revision > `fromRevision` for keys under `prefix`, then live ones.
    * Throws GoneError if `fromRevision` is older than the history window. */
   watch(prefix: string, fromRevision: number, onEvent: (e: StoreEvent) => void): WatchHandle;

@@ -1,12 +1,15 @@
 // The dashboard at /ui/: served behind the API's authentication, logged into with `kubeloop dashboard`'s
 // one-time link, usable through `kubectl proxy`, and (with Debian's chromium) live in a real
 // browser: tiles appear for a new Deployment and follow a `kubectl scale`, the decision timeline shows the
-// rolling update's surge arithmetic, and a pod's logs follow.
+// rolling update's surge arithmetic, and a pod's logs follow; from the page, a node is added, stopped (it turns
+// NotReady) and removed, the clock's time scale and pause land in ConfigMap kube-system/kubeloop-clock, and the
+// exec terminal runs `hostname` in a pod (its WebSocket authenticated by the session cookie and its Origin).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:https';
+import { connect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -190,6 +193,111 @@ describe('dashboard', { timeout: 240_000 }, () => {
       await ticker.first().click();
       await page.locator('pre.logs', { hasText: 'tick 1' }).waitFor({ timeout: 15_000 });
       await page.locator('pre.logs', { hasText: 'tick 3' }).waitFor({ timeout: 15_000 });
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+      await rm(profile, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a cookie-authenticated WebSocket upgrade from another site', async () => {
+    const link = await loginLink();
+    const cookie = (/kubeloop-ui=[\w-]+/.exec(String((await get(link)).headers['set-cookie'])) ?? [''])[0];
+    const host = new URL(c.url).host;
+    const upgrade = (origin: string) =>
+      new Promise<string>((resolve, reject) => {
+        const s = connect({ host: '127.0.0.1', port: Number(new URL(c.url).port), rejectUnauthorized: false }, () => {
+          s.write(
+            `GET /api/v1/namespaces/default/pods/nope/exec?command=sh&stdin=true&stdout=true&tty=true HTTP/1.1\r\nHost: ${host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+              `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: v5.channel.k8s.io\r\nCookie: ${cookie}\r\nOrigin: ${origin}\r\n\r\n`,
+          );
+        });
+        let got = '';
+        s.on('data', (d: Buffer) => {
+          got += d.toString();
+          if (got.includes('\r\n')) {
+            resolve(got.split('\r\n')[0] ?? '');
+            s.destroy();
+          }
+        });
+        s.on('error', reject);
+      });
+    assert.match(await upgrade('https://evil.example'), / 401 /);
+    // The page's own Origin gets through authentication (and on to the pod lookup: no such pod).
+    assert.match(await upgrade(`https://${host}`), / 404 | 400 /);
+  });
+
+  it('adds, stops and removes nodes, sets the clock and runs a shell from the page', async () => {
+    const { chromium } = await import('playwright-core');
+    const profile = await mkdtemp(join(tmpdir(), 'kubeloop-chromium-'));
+    const browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      ignoreHTTPSErrors: true,
+      viewport: { width: 1440, height: 900 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const clockYaml = async () => (await c.kubectl(['get', 'cm', 'kubeloop-clock', '-n', 'kube-system', '-o', 'yaml'])).stdout;
+    const until = async (what: string, pred: () => Promise<boolean>, ms = 15_000) => {
+      const end = Date.now() + ms;
+      while (!(await pred())) {
+        if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    try {
+      const page = browser.pages()[0] ?? (await browser.newPage());
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(await loginLink());
+      await page.getByText('Live', { exact: true }).waitFor({ timeout: 20_000 });
+
+      // The clock: its time scale and pause go into the ConfigMap, as kubectl edit would put them.
+      await page.getByLabel('Time scale').selectOption('30');
+      await until('timeScale "30" in the ConfigMap', async () => /timeScale: "30"/.test(await clockYaml()));
+      await page.getByRole('button', { name: /Pause clock/ }).click();
+      await until('paused "true" in the ConfigMap', async () => /paused: "true"/.test(await clockYaml()));
+      await page.getByRole('button', { name: /Resume clock/ }).click();
+      await until('paused "false" in the ConfigMap', async () => /paused: "false"/.test(await clockYaml()));
+
+      // Nodes: add one, stop a kubelet (at time scale 30 the 50 s grace period is under 2 s), remove one.
+      await page.getByRole('button', { name: 'Nodes' }).click();
+      await page.getByLabel('New node').fill('node-9');
+      await page.getByRole('button', { name: 'Add node' }).click();
+      await page.locator('.col[data-node="node-9"]:not(.notready)').waitFor({ timeout: 15_000 });
+      await page.locator('.col[data-node="node-2"] h3 button').click();
+      await page.getByRole('button', { name: 'Stop kubelet' }).click();
+      await page.getByRole('status').filter({ hasText: 'stop kubelet: done' }).waitFor({ timeout: 10_000 });
+      await page.locator('.col.notready[data-node="node-2"]').waitFor({ timeout: 20_000 });
+      const ready = await c.kubectl(['get', 'node', 'node-2', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
+      assert.equal(ready.stdout, 'Unknown');
+      await page.getByRole('button', { name: 'Start kubelet' }).click();
+      await page.locator('.col[data-node="node-2"]:not(.notready)').waitFor({ timeout: 20_000 });
+      await page.getByRole('button', { name: 'Close details' }).click();
+      await page.locator('.col[data-node="node-9"] h3 button').click();
+      await page.getByRole('button', { name: 'Remove node' }).click();
+      await page.locator('.col[data-node="node-9"]').waitFor({ state: 'detached', timeout: 15_000 });
+      assert.equal((await c.kubectl(['get', 'node', 'node-9'])).code, 1);
+
+      // The exec terminal: sh in a pod, typed into, prints its hostname.
+      await page.getByRole('button', { name: 'Close details' }).click();
+      const pod = page.locator('.tile[data-pod^="ticker-"][data-status="Running"]').first();
+      await pod.waitFor({ timeout: 30_000 });
+      const name = (await pod.getAttribute('data-pod')) ?? '';
+      await pod.click();
+      await page.getByRole('tab', { name: 'Terminal' }).click();
+      const term = page.locator('pre.term[data-state="open"]');
+      await term.waitFor({ timeout: 10_000 });
+      await term.focus();
+      await page.keyboard.type('hostnamx');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.type('e');
+      await page.keyboard.press('Enter');
+      await page.waitForFunction((n) => (document.querySelector('pre.term')?.textContent ?? '').split('\n').some((l) => l.trim() === n), name, { timeout: 10_000 });
+      assert.match((await term.textContent()) ?? '', /hostname\n/);
+      // Tab leaves the terminal: the keyboard is never trapped.
+      await page.keyboard.press('Tab');
+      assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('term')), false);
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();

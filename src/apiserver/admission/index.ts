@@ -2,9 +2,10 @@
 // that the quota sees the defaults it filled in (kube-apiserver orders its plugins the same way).
 import type { Registry } from '../../api/registry.js';
 import type { Clock } from '../../clock/clock.js';
-import type { Store } from '../../store/store.js';
+import type { KubeObject } from '../../api/types.js';
+import { type Store, StoreConflictError } from '../../store/store.js';
 import type { ResourceStorage } from '../storage/generic.js';
-import { listPrefix } from '../storage/keys.js';
+import { listPrefix, objectKey } from '../storage/keys.js';
 import { limitRangerAdmission } from './limitranger.js';
 import { resourceQuotaAdmission } from './resourcequota.js';
 
@@ -17,13 +18,38 @@ export function addQuotaAdmission(storage: ResourceStorage, store: Store, regist
       resourceQuotaAdmission(
         {
           list: (ns) => store.list(listPrefix(quotas, ns)).entries.map((e) => e.object),
-          writeUsed: (q, used) =>
-            void storage.mutate(quotas, q.metadata.namespace, q.metadata.name ?? '', (obj) => {
-              obj.status = { ...(obj.status ?? {}), used };
-            }),
+          writeUsed: async (q, used) => {
+            try {
+              await store.update(objectKey(quotas, q.metadata.namespace, q.metadata.name ?? ''), withUsed(q, used), Number(q.metadata.resourceVersion));
+              return true;
+            } catch (err) {
+              if (err instanceof StoreConflictError) return false;
+              throw err;
+            }
+          },
+          ...(store.updateNow
+            ? {
+                writeUsedNow: (q: KubeObject, used: Record<string, string>) => {
+                  try {
+                    store.updateNow?.(objectKey(quotas, q.metadata.namespace, q.metadata.name ?? ''), withUsed(q, used), Number(q.metadata.resourceVersion));
+                    return true;
+                  } catch (err) {
+                    if (err instanceof StoreConflictError) return false;
+                    throw err;
+                  }
+                },
+              }
+            : {}),
         },
         clock,
       ),
     );
   }
+}
+
+/** A copy of quota `q` with status.used replaced, for a write preconditioned on q's resourceVersion. */
+function withUsed(q: KubeObject, used: Record<string, string>): KubeObject {
+  const next: KubeObject = { ...q, metadata: { ...q.metadata }, status: { ...((q.status as object) ?? {}), used } };
+  delete next.metadata.resourceVersion;
+  return next;
 }

@@ -146,12 +146,10 @@ export class CrdController {
     queueMicrotask(() => {
       this.pending.delete(name);
       if (this.stopped) return;
-      try {
-        this.reconcile(name);
-      } catch (err) {
+      this.reconcile(name).catch((err: unknown) => {
         if (!(err instanceof ApiError && (err.code === 404 || err.code === 409))) throw err;
         this.retryLater(name);
-      }
+      });
     });
   }
 
@@ -166,7 +164,7 @@ export class CrdController {
     );
   }
 
-  private reconcile(name: string): void {
+  private async reconcile(name: string): Promise<void> {
     const crdD = this.crdDescriptor;
     if (!crdD) return;
     const entry = this.storage.store.get(`${listPrefix(crdD)}${name}`);
@@ -197,15 +195,15 @@ export class CrdController {
     const nextStatus: Obj = { ...status, conditions };
     if (!conflict) nextStatus.acceptedNames = acceptedNames(spec.names);
     if (!deepEqualJson(nextStatus, status)) {
-      this.storage.mutate(crdD, undefined, name, (o) => {
+      await this.storage.mutate(crdD, undefined, name, (o) => {
         o.status = nextStatus;
       });
     }
-    if (deleting) this.cleanup(name);
+    if (deleting) await this.cleanup(name);
   }
 
   /** Deletes every object of the CRD; removes the finalizer once none is left (objects may wait on finalizers). */
-  private cleanup(name: string): void {
+  private async cleanup(name: string): Promise<void> {
     const crdD = this.crdDescriptor;
     const d = (this.served.get(name) ?? [])[0];
     if (d) {
@@ -214,7 +212,7 @@ export class CrdController {
       for (const e of entries) {
         if (e.object.metadata.deletionTimestamp) continue;
         try {
-          storage.delete(d, d.namespaced ? e.object.metadata.namespace : undefined, e.object.metadata.name ?? '', {});
+          await storage.delete(d, d.namespaced ? e.object.metadata.namespace : undefined, e.object.metadata.name ?? '', {});
         } catch (err) {
           if (!(err instanceof ApiError && (err.code === 404 || err.code === 409))) throw err;
         }
@@ -225,7 +223,7 @@ export class CrdController {
       }
     }
     if (!crdD) return;
-    this.storage.mutate(crdD, undefined, name, (o) => {
+    await this.storage.mutate(crdD, undefined, name, (o) => {
       const f = (o.metadata.finalizers ?? []).filter((x) => x !== CRD_CLEANUP_FINALIZER);
       if (f.length) o.metadata.finalizers = f;
       else delete o.metadata.finalizers;

@@ -107,8 +107,9 @@ describe('decodeProtobufBody beyond what the generators send', () => {
     assert.deepEqual(d.spec, { replicas: 0 });
   });
 
-  it('decodes Time, IntOrString strings, quantities, negative ints and skips unknown fields', () => {
-    const meta = [...len(1, 'x'), ...len(8, [...vi(1, 1700000000), ...vi(2, 5)]), ...vi(99, 7), ...len(98, 'junk')];
+  it('decodes Time, IntOrString strings, quantities, negative ints and skips unknown zero fields', () => {
+    // Go writes every non-pointer field, so a newer client's zero-valued new fields are routine.
+    const meta = [...len(1, 'x'), ...len(8, [...vi(1, 1700000000), ...vi(2, 5)]), ...vi(99, 0), ...len(98, ''), ...len(97, [...vi(1, 0), ...len(2, '')])];
     const rolling = len(2, [...len(1, [...vi(1, 1), ...len(3, '25%')]), ...len(2, [...vi(1, 0), ...vi(2, 0)])]);
     const resources = len(8, len(1, [...len(1, 'cpu'), ...len(2, len(1, '500m'))]));
     const container = [...len(1, 'c'), ...len(2, 'img'), ...resources];
@@ -119,6 +120,14 @@ describe('decodeProtobufBody beyond what the generators send', () => {
     assert.deepEqual(d.spec.strategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '25%', maxSurge: 0 } });
     assert.deepEqual(d.spec.template.spec.containers[0].resources, { limits: { cpu: '500m' } });
     assert.equal(d.spec.template.spec.priority, -5);
+  });
+
+  it('refuses a set field its tables do not know rather than dropping it', () => {
+    assert.throws(
+      () => decodeProtobufBody(envelope('v1', 'ConfigMap', [...len(1, [...len(1, 'x'), ...vi(99, 7)])])),
+      /ObjectMeta field 99 is not known/,
+    );
+    assert.throws(() => decodeProtobufBody(envelope('v1', 'ConfigMap', [...len(1, len(1, 'x')), ...len(98, 'junk')])), /ConfigMap field 98/);
   });
 
   it('inlines embedded structs (volume sources, key selectors)', () => {

@@ -51,7 +51,12 @@ function decodeMessage(buf: Buffer, name: string): Obj {
   const out: Obj = {};
   for (const f of fields(buf)) {
     const fd = def.get(f.num);
-    if (!fd) continue; // a field newer than our tables, or one the server has no use for
+    if (!fd) {
+      // A field newer than our tables. Go writes every non-pointer field, so a zero one is routine
+      // and carries nothing; a set one would be lost, which must not pass silently.
+      if (isZeroWire(f)) continue;
+      throw new ProtobufError(`${name} field ${f.num} is not known to kubeloop's protobuf tables; send this object as JSON`);
+    }
     if (fd.json === '...') {
       Object.assign(out, decodeMessage(lenOf(f, `${name}.${fd.type}`), fd.type));
       continue;
@@ -109,6 +114,10 @@ function value(f: WireField, fd: FieldDef, where: string): Json | undefined {
       return quantity(lenOf(f, where));
     case 'Time':
       return time(lenOf(f, where), where);
+    case 'MicroTime':
+      return microTime(lenOf(f, where), where);
+    case 'RawExtension':
+      return fieldsV1(lenOf(f, where), where);
     case 'IntOrString':
       return intOrString(lenOf(f, where));
     case 'FieldsV1':
@@ -121,7 +130,7 @@ function value(f: WireField, fd: FieldDef, where: string): Json | undefined {
 function mapEntry(f: WireField, fd: FieldDef, where: string): [string, Json] {
   let key = '';
   // A value-less entry means the zero value of the value type.
-  let val: Json = fd.type === 'bytes' || fd.type === 'string' || fd.type === 'Quantity' ? '' : {};
+  let val: Json = fd.type === 'bytes' || fd.type === 'string' || fd.type === 'Quantity' ? '' : fd.type === 'Time' ? null : {};
   for (const e of fields(lenOf(f, where))) {
     if (e.num === 1) key = str(lenOf(e, `${where} key`));
     else if (e.num === 2) val = value(e, { ...fd, map: false }, `${where}[${key}]`) ?? '';
@@ -170,6 +179,34 @@ function time(buf: Buffer, where: string): Json | undefined {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** meta/v1 MicroTime: {1 seconds, 2 nanos}; JSON has RFC 3339 with six fraction digits, and null for the zero time. */
+function microTime(buf: Buffer, where: string): Json | undefined {
+  let seconds = 0n;
+  let nanos = 0;
+  for (const f of fields(buf)) {
+    if (f.num === 1) seconds = BigInt.asIntN(64, varintOf(f, where));
+    else if (f.num === 2) nanos = Number(BigInt.asIntN(32, varintOf(f, where)));
+  }
+  if (seconds === 0n && nanos === 0) return undefined;
+  const ms = Number(seconds) * 1000;
+  if (!Number.isFinite(ms) || Math.abs(ms) > 8.64e15) throw new ProtobufError(`${where}: time out of range`);
+  const micros = String(Math.floor(nanos / 1000)).padStart(6, '0');
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, `.${micros}Z`);
+}
+
+/** A zero scalar, or a message made only of zero fields (Go writes non-pointer structs even when empty). */
+function isZeroWire(f: WireField): boolean {
+  if (f.varint !== undefined) return f.varint === 0n;
+  if (f.fixed) return f.fixed.every((b) => b === 0);
+  if (!f.bytes || f.bytes.length === 0) return true;
+  try {
+    for (const inner of fields(f.bytes)) if (!isZeroWire(inner)) return false;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** util/intstr IntOrString: {1 type (0 int, 1 string), 2 intVal, 3 strVal}. */
 function intOrString(buf: Buffer): Json {
   let type = 0n;
@@ -183,7 +220,7 @@ function intOrString(buf: Buffer): Json {
   return type === 1n ? strVal : intVal;
 }
 
-/** meta/v1 FieldsV1 wraps the JSON text of a managed-fields set in field 1. */
+/** meta/v1 FieldsV1 and runtime.RawExtension wrap JSON text in field 1. */
 function fieldsV1(buf: Buffer, where: string): Json {
   let raw: Buffer = Buffer.alloc(0);
   for (const f of fields(buf)) if (f.num === 1) raw = lenOf(f, where);

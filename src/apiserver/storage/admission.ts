@@ -18,7 +18,7 @@ export interface AdmissionPlugin {
   admit(req: AdmissionRequest): void;
   /** Validating admission: runs after the kind's own validation passed (kube's second admission phase), in
    * registration order; throws an ApiError to refuse. May reserve what `rollback` releases. */
-  validate?(req: AdmissionRequest): void;
-  /** Called after a write is stored (or skipped on a dry run): release what admit reserved on failure. */
-  rollback?(req: AdmissionRequest): void;
+  validate?(req: AdmissionRequest): void | Promise<void>;
+  /** Called after a write failed: release what admit or validate reserved. */
+  rollback?(req: AdmissionRequest): void | Promise<void>;
 }

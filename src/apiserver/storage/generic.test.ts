@@ -39,7 +39,7 @@ const pods: ResourceDescriptor = { ...widgets, group: '', kind: 'Pod', listKind:
 function setup() {
   const clock = new FakeClock(Date.parse('2026-03-01T00:00:00Z'));
   const s = new ResourceStorage(new MemoryStore(), new Registry([namespaces, widgets, pods]), clock);
-  s.create(namespaces, undefined, { metadata: { name: 'default' } });
+  void s.create(namespaces, undefined, { metadata: { name: 'default' } });
   return { s, clock };
 }
 
@@ -57,9 +57,9 @@ function apiErr(code: number, reason: string, message?: string | RegExp) {
 }
 
 describe('ResourceStorage create', () => {
-  it('assigns identity, generation and defaults, and resets status', () => {
+  it('assigns identity, generation and defaults, and resets status', async () => {
     const { s } = setup();
-    const { object } = s.create(widgets, 'default', { ...w('a'), status: { x: 1 } });
+    const { object } = await s.create(widgets, 'default', { ...w('a'), status: { x: 1 } });
     assert.match(object.metadata.uid ?? '', /^[0-9a-f-]{36}$/);
     assert.equal(object.metadata.creationTimestamp, '2026-03-01T00:00:00Z');
     assert.equal(object.metadata.generation, 1);
@@ -67,116 +67,116 @@ describe('ResourceStorage create', () => {
     assert.deepEqual(object.spec, { size: 1 });
   });
 
-  it('generates names from generateName with the Kubernetes alphabet', () => {
+  it('generates names from generateName with the Kubernetes alphabet', async () => {
     const { s } = setup();
-    const { object } = s.create(widgets, 'default', { metadata: { generateName: 'web-' }, spec: {} });
+    const { object } = await s.create(widgets, 'default', { metadata: { generateName: 'web-' }, spec: {} });
     assert.match(object.metadata.name ?? '', /^web-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
   });
 
-  it('refuses duplicates, missing and terminating namespaces, invalid objects', () => {
+  it('refuses duplicates, missing and terminating namespaces, invalid objects', async () => {
     const { s } = setup();
-    s.create(widgets, 'default', w('a'));
-    assert.throws(() => s.create(widgets, 'default', w('a')), apiErr(409, 'AlreadyExists', 'widgets.example.io "a" already exists'));
-    assert.throws(() => s.create(widgets, 'nope', w('b')), apiErr(404, 'NotFound', 'namespaces "nope" not found'));
-    assert.throws(
-      () => s.create(widgets, 'default', w('c', { size: -1 })),
+    await s.create(widgets, 'default', w('a'));
+    await assert.rejects(async () => s.create(widgets, 'default', w('a')), apiErr(409, 'AlreadyExists', 'widgets.example.io "a" already exists'));
+    await assert.rejects(async () => s.create(widgets, 'nope', w('b')), apiErr(404, 'NotFound', 'namespaces "nope" not found'));
+    await assert.rejects(
+      async () => s.create(widgets, 'default', w('c', { size: -1 })),
       apiErr(422, 'Invalid', 'Widget.example.io "c" is invalid: spec.size: Invalid value: -1: must be greater than or equal to 0'),
     );
-    assert.throws(() => s.create(widgets, 'default', { ...w('d'), metadata: { name: 'd', namespace: 'other' } }), apiErr(400, 'BadRequest', /does not match the namespace/));
-    s.delete(namespaces, undefined, 'default');
-    assert.throws(() => s.create(widgets, 'default', w('e')), apiErr(403, 'Forbidden', /because it is being terminated/));
+    await assert.rejects(async () => s.create(widgets, 'default', { ...w('d'), metadata: { name: 'd', namespace: 'other' } }), apiErr(400, 'BadRequest', /does not match the namespace/));
+    await s.delete(namespaces, undefined, 'default');
+    await assert.rejects(async () => s.create(widgets, 'default', w('e')), apiErr(403, 'Forbidden', /because it is being terminated/));
   });
 
-  it('dry run stores nothing', () => {
+  it('dry run stores nothing', async () => {
     const { s } = setup();
-    s.create(widgets, 'default', w('a'), { dryRun: true });
+    await s.create(widgets, 'default', w('a'), { dryRun: true });
     assert.throws(() => s.get(widgets, 'default', 'a'), apiErr(404, 'NotFound'));
   });
 });
 
 describe('ResourceStorage update and patch', () => {
-  it('bumps generation only on spec changes and keeps status out of main-resource writes', () => {
+  it('bumps generation only on spec changes and keeps status out of main-resource writes', async () => {
     const { s } = setup();
-    const created = s.create(widgets, 'default', w('a')).object;
-    const relabeled = s.update(widgets, 'default', 'a', { ...w('a', { size: 1 }), metadata: { name: 'a', labels: { x: 'y' } }, status: { hacked: true } }).object;
+    const created = (await s.create(widgets, 'default', w('a'))).object;
+    const relabeled = (await s.update(widgets, 'default', 'a', { ...w('a', { size: 1 }), metadata: { name: 'a', labels: { x: 'y' } }, status: { hacked: true } })).object;
     assert.equal(relabeled.metadata.generation, 1);
     assert.equal(relabeled.status, created.status);
-    const resized = s.patch(widgets, 'default', 'a', 'merge', { spec: { size: 3 } }).object;
+    const resized = (await s.patch(widgets, 'default', 'a', 'merge', { spec: { size: 3 } })).object;
     assert.equal(resized.metadata.generation, 2);
     assert.equal(resized.metadata.uid, created.metadata.uid);
   });
 
-  it('status writes change only status', () => {
+  it('status writes change only status', async () => {
     const { s } = setup();
-    s.create(widgets, 'default', w('a'));
-    const out = s.patch(widgets, 'default', 'a', 'merge', { spec: { size: 9 }, status: { ready: 1 } }, {}, 'status').object;
+    await s.create(widgets, 'default', w('a'));
+    const out = (await s.patch(widgets, 'default', 'a', 'merge', { spec: { size: 9 }, status: { ready: 1 } }, {}, 'status')).object;
     assert.deepEqual(out.status, { ready: 1 });
     assert.deepEqual(out.spec, { size: 1 });
     assert.equal(out.metadata.generation, 1);
   });
 
-  it('answers Conflict for a stale resourceVersion and leaves the object alone', () => {
+  it('answers Conflict for a stale resourceVersion and leaves the object alone', async () => {
     const { s } = setup();
-    const first = s.create(widgets, 'default', w('a')).object;
-    s.patch(widgets, 'default', 'a', 'merge', { spec: { size: 2 } });
+    const first = (await s.create(widgets, 'default', w('a'))).object;
+    await s.patch(widgets, 'default', 'a', 'merge', { spec: { size: 2 } });
     const stale = { ...w('a', { size: 5 }), metadata: { name: 'a', resourceVersion: first.metadata.resourceVersion } };
-    assert.throws(
-      () => s.update(widgets, 'default', 'a', stale),
+    await assert.rejects(
+      async () => s.update(widgets, 'default', 'a', stale),
       apiErr(409, 'Conflict', 'Operation cannot be fulfilled on widgets.example.io "a": the object has been modified; please apply your changes to the latest version and try again'),
     );
     assert.deepEqual(s.get(widgets, 'default', 'a').spec, { size: 2 });
   });
 
-  it('a no-op update does not write', () => {
+  it('a no-op update does not write', async () => {
     const { s } = setup();
-    const a = s.create(widgets, 'default', w('a')).object;
-    const again = s.update(widgets, 'default', 'a', { ...w('a', { size: 1 }) }).object;
+    const a = (await s.create(widgets, 'default', w('a'))).object;
+    const again = (await s.update(widgets, 'default', 'a', { ...w('a', { size: 1 }) })).object;
     assert.equal(again.metadata.resourceVersion, a.metadata.resourceVersion);
   });
 });
 
 describe('ResourceStorage delete', () => {
-  it('waits for finalizers, then removes the object when the last one goes', () => {
+  it('waits for finalizers, then removes the object when the last one goes', async () => {
     const { s } = setup();
-    s.create(widgets, 'default', { ...w('a'), metadata: { name: 'a', finalizers: ['example.io/hold'] } });
-    const { object, deleted } = s.delete(widgets, 'default', 'a', { propagationPolicy: 'Background' });
+    await s.create(widgets, 'default', { ...w('a'), metadata: { name: 'a', finalizers: ['example.io/hold'] } });
+    const { object, deleted } = await s.delete(widgets, 'default', 'a', { propagationPolicy: 'Background' });
     assert.equal(deleted, false);
     assert.ok(object.metadata.deletionTimestamp);
-    s.patch(widgets, 'default', 'a', 'merge', { metadata: { finalizers: null } });
+    await s.patch(widgets, 'default', 'a', 'merge', { metadata: { finalizers: null } });
     assert.throws(() => s.get(widgets, 'default', 'a'), apiErr(404, 'NotFound'));
   });
 
-  it('adds the orphan or foreground finalizer for those policies', () => {
+  it('adds the orphan or foreground finalizer for those policies', async () => {
     const { s } = setup();
-    s.create(widgets, 'default', w('a'));
-    const { object } = s.delete(widgets, 'default', 'a', { propagationPolicy: 'Foreground' });
+    await s.create(widgets, 'default', w('a'));
+    const { object } = await s.delete(widgets, 'default', 'a', { propagationPolicy: 'Foreground' });
     assert.deepEqual(object.metadata.finalizers, ['foregroundDeletion']);
   });
 
-  it('deletes scheduled pods gracefully and unscheduled pods at once', () => {
+  it('deletes scheduled pods gracefully and unscheduled pods at once', async () => {
     const { s, clock } = setup();
-    s.create(pods, 'default', { metadata: { name: 'bound' }, spec: { nodeName: 'n1', terminationGracePeriodSeconds: 30 } });
-    s.create(pods, 'default', { metadata: { name: 'pending' }, spec: {} });
-    const bound = s.delete(pods, 'default', 'bound');
+    await s.create(pods, 'default', { metadata: { name: 'bound' }, spec: { nodeName: 'n1', terminationGracePeriodSeconds: 30 } });
+    await s.create(pods, 'default', { metadata: { name: 'pending' }, spec: {} });
+    const bound = await s.delete(pods, 'default', 'bound');
     assert.equal(bound.deleted, false);
     assert.equal(bound.object.metadata.deletionGracePeriodSeconds, 30);
     assert.equal(bound.object.metadata.deletionTimestamp, new Date(clock.now() + 30_000).toISOString().replace('.000Z', 'Z'));
-    const shorter = s.delete(pods, 'default', 'bound', { gracePeriodSeconds: 5 });
+    const shorter = await s.delete(pods, 'default', 'bound', { gracePeriodSeconds: 5 });
     assert.equal(shorter.object.metadata.deletionGracePeriodSeconds, 5);
-    assert.equal(s.delete(pods, 'default', 'pending').deleted, true);
+    assert.equal((await s.delete(pods, 'default', 'pending')).deleted, true);
   });
 
-  it('checks preconditions', () => {
+  it('checks preconditions', async () => {
     const { s } = setup();
-    s.create(widgets, 'default', w('a'));
-    assert.throws(() => s.delete(widgets, 'default', 'a', { preconditions: { uid: 'nope' } }), apiErr(409, 'Conflict', /Precondition failed: UID in precondition: nope/));
+    await s.create(widgets, 'default', w('a'));
+    await assert.rejects(async () => s.delete(widgets, 'default', 'a', { preconditions: { uid: 'nope' } }), apiErr(409, 'Conflict', /Precondition failed: UID in precondition: nope/));
   });
 });
 
 describe('ResourceStorage list and watch', () => {
-  it('filters by labels and fields and pages with continue tokens', () => {
+  it('filters by labels and fields and pages with continue tokens', async () => {
     const { s } = setup();
-    for (let i = 0; i < 5; i++) s.create(widgets, 'default', { ...w(`w${i}`, { color: i % 2 ? 'red' : 'blue' }), metadata: { name: `w${i}`, labels: { i: String(i) } } });
+    for (let i = 0; i < 5; i++) await s.create(widgets, 'default', { ...w(`w${i}`, { color: i % 2 ? 'red' : 'blue' }), metadata: { name: `w${i}`, labels: { i: String(i) } } });
     assert.deepEqual(names(s.list(widgets, 'default', { fieldSelector: 'spec.color=red' }).entries), ['w1', 'w3']);
     assert.deepEqual(names(s.list(widgets, 'default', { labelSelector: 'i=4' }).entries), ['w4']);
     const p1 = s.list(widgets, undefined, { limit: 2 });
@@ -187,17 +187,17 @@ describe('ResourceStorage list and watch', () => {
     assert.throws(() => s.list(widgets, undefined, { fieldSelector: 'spec.nope=1' }), apiErr(400, 'BadRequest'));
   });
 
-  it('watches from a revision and turns selector exits into DELETED', () => {
+  it('watches from a revision and turns selector exits into DELETED', async () => {
     const { s } = setup();
-    const a = s.create(widgets, 'default', { ...w('a'), metadata: { name: 'a', labels: { app: 'x' } } }).object;
+    const a = (await s.create(widgets, 'default', { ...w('a'), metadata: { name: 'a', labels: { app: 'x' } } })).object;
     const seen: Array<[WatchEventType, string]> = [];
     s.watch(widgets, 'default', { resourceVersion: a.metadata.resourceVersion as string, labelSelector: 'app=x' }, {
       event: (t, e) => seen.push([t, e.object.metadata.name as string]),
       bookmark: () => {},
     });
-    s.create(widgets, 'default', { ...w('b'), metadata: { name: 'b', labels: { app: 'x' } } });
-    s.patch(widgets, 'default', 'a', 'merge', { metadata: { labels: { app: 'y' } } });
-    s.patch(widgets, 'default', 'b', 'merge', { spec: { size: 4 } });
+    await s.create(widgets, 'default', { ...w('b'), metadata: { name: 'b', labels: { app: 'x' } } });
+    await s.patch(widgets, 'default', 'a', 'merge', { metadata: { labels: { app: 'y' } } });
+    await s.patch(widgets, 'default', 'b', 'merge', { spec: { size: 4 } });
     assert.deepEqual(seen, [
       ['ADDED', 'b'],
       ['DELETED', 'a'],
@@ -205,9 +205,9 @@ describe('ResourceStorage list and watch', () => {
     ]);
   });
 
-  it('starts with the current state when no resourceVersion is given', () => {
+  it('starts with the current state when no resourceVersion is given', async () => {
     const { s } = setup();
-    s.create(widgets, 'default', w('a'));
+    await s.create(widgets, 'default', w('a'));
     const seen: string[] = [];
     s.watch(widgets, undefined, {}, { event: (t, e) => seen.push(`${t} ${e.object.metadata.name}`), bookmark: () => {} });
     assert.deepEqual(seen, ['ADDED a']);

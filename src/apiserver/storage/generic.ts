@@ -113,7 +113,7 @@ export class ResourceStorage {
 
   // ---- writes ----
 
-  create(d: ResourceDescriptor, namespace: string | undefined, body: unknown, opts: WriteOptions = {}): WriteResult<KubeObject> {
+  async create(d: ResourceDescriptor, namespace: string | undefined, body: unknown, opts: WriteOptions = {}): Promise<WriteResult<KubeObject>> {
     const warnings: string[] = [];
     const obj = this.decode(d, body, opts, warnings);
     this.checkTypeMeta(d, obj);
@@ -143,31 +143,52 @@ export class ResourceStorage {
     this.runAdmission(req);
     try {
       this.validateCreate(d, obj);
-      this.runValidatingAdmission(req);
+      const pending = this.runValidatingAdmission(req);
+      if (pending) await pending;
     } catch (err) {
-      this.rollbackAdmission(req);
+      await this.rollbackAdmission(req);
       throw err;
     }
 
     if (opts.dryRun) return { object: obj, warnings, created: true };
     try {
-      const entry = this.storeCreate(d, namespace, obj, !!m.generateName && !(body as KubeObject)?.metadata?.name);
+      const entry = await this.storeCreate(d, namespace, obj, !!m.generateName && !(body as KubeObject)?.metadata?.name);
       return { object: entry.object, warnings, created: true };
     } catch (err) {
-      this.rollbackAdmission(req);
+      await this.rollbackAdmission(req);
       throw err;
     }
   }
 
   /** PUT: replace the main resource or a subresource ('status'). */
-  update(
+  async update(
     d: ResourceDescriptor,
     namespace: string | undefined,
     name: string,
     body: unknown,
     opts: WriteOptions = {},
     subresource?: 'status',
-  ): WriteResult<KubeObject> {
+  ): Promise<WriteResult<KubeObject>> {
+    // Without a resourceVersion the client asked for "whatever is there now": a store conflict only means this
+    // server's cache was behind another writer (several API servers on etcd), so try again on the newer state.
+    const unconditional = !(body as KubeObject | null)?.metadata?.resourceVersion;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.updateOnce(d, namespace, name, body, opts, subresource);
+      } catch (err) {
+        if (!(unconditional && attempt < 4 && isStaleWrite(err))) throw err;
+      }
+    }
+  }
+
+  private async updateOnce(
+    d: ResourceDescriptor,
+    namespace: string | undefined,
+    name: string,
+    body: unknown,
+    opts: WriteOptions,
+    subresource?: 'status',
+  ): Promise<WriteResult<KubeObject>> {
     const warnings: string[] = [];
     const obj = subresource === 'status' && opts.decode === false ? statusOnly(body) : this.decode(d, body, opts, warnings);
     this.checkTypeMeta(d, obj);
@@ -181,7 +202,7 @@ export class ResourceStorage {
     return this.replace(d, current, obj, opts, subresource, warnings);
   }
 
-  patch(
+  async patch(
     d: ResourceDescriptor,
     namespace: string | undefined,
     name: string,
@@ -189,7 +210,27 @@ export class ResourceStorage {
     patch: unknown,
     opts: WriteOptions = {},
     subresource?: 'status',
-  ): WriteResult<KubeObject> {
+  ): Promise<WriteResult<KubeObject>> {
+    // A patch is recomputed on the newer object when the store refused a write this server's cache thought
+    // current (kube-apiserver's GuaranteedUpdate); a resourceVersion in the patch is still checked each time.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.patchOnce(d, namespace, name, type, patch, opts, subresource);
+      } catch (err) {
+        if (!(attempt < 4 && isStaleWrite(err))) throw err;
+      }
+    }
+  }
+
+  private async patchOnce(
+    d: ResourceDescriptor,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    patch: unknown,
+    opts: WriteOptions,
+    subresource?: 'status',
+  ): Promise<WriteResult<KubeObject>> {
     checkApplyOptions(type, opts);
     if (type === 'strategic' && d.strategicMergePatch === false) {
       throw errors.unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
@@ -212,7 +253,7 @@ export class ResourceStorage {
   }
 
   /** Server-side apply (PATCH with application/apply-patch+yaml): creates the object when it is missing. */
-  private apply(d: ResourceDescriptor, namespace: string | undefined, name: string, patch: unknown, opts: WriteOptions, subresource?: 'status'): WriteResult<KubeObject> {
+  private async apply(d: ResourceDescriptor, namespace: string | undefined, name: string, patch: unknown, opts: WriteOptions, subresource?: 'status'): Promise<WriteResult<KubeObject>> {
     const warnings: string[] = [];
     const config = this.decode(d, applyConfiguration(d, name, patch), opts, warnings);
     config.metadata.name = name;
@@ -223,7 +264,7 @@ export class ResourceStorage {
     if (!current) {
       if (subresource) throw errors.notFound(d, name);
       const { object, managedFields } = serverSideApply(d, undefined, config, opts, subresource, this.clock.now());
-      const result = this.create(d, namespace, object, { ...opts, decode: false, managedFields });
+      const result = await this.create(d, namespace, object, { ...opts, decode: false, managedFields });
       result.warnings.unshift(...warnings);
       return result;
     }
@@ -234,7 +275,11 @@ export class ResourceStorage {
     return this.replace(d, current, obj, { ...opts, managedFields }, subresource, warnings);
   }
 
-  delete(d: ResourceDescriptor, namespace: string | undefined, name: string, opts: DeleteOptions = {}): { object: KubeObject; deleted: boolean } {
+  delete(d: ResourceDescriptor, namespace: string | undefined, name: string, opts: DeleteOptions = {}): Promise<{ object: KubeObject; deleted: boolean }> {
+    return this.guaranteed(d, name, () => this.deleteOnce(d, namespace, name, opts));
+  }
+
+  private async deleteOnce(d: ResourceDescriptor, namespace: string | undefined, name: string, opts: DeleteOptions): Promise<{ object: KubeObject; deleted: boolean }> {
     const current = this.getEntry(d, namespace, name);
     const cur = current.object;
     const pre = opts.preconditions;
@@ -281,22 +326,22 @@ export class ResourceStorage {
       if (grace > 0 || finalizers.size > 0) {
         if (opts.dryRun) return { object: next, deleted: false };
         if (deepEqualJson(next.metadata, cur.metadata)) return { object: cur, deleted: false };
-        const e = this.store.update(current.key, next, current.modRevision);
+        const e = await this.store.update(current.key, next, current.modRevision);
         return { object: e.object, deleted: false };
       }
     }
     if (opts.dryRun) return { object: cur, deleted: true };
-    this.store.delete(current.key, current.modRevision);
+    await this.store.delete(current.key, current.modRevision);
     return { object: cur, deleted: true };
   }
 
   /** Deletes every object of a kind in a namespace that matches the selectors (deletecollection). */
-  deleteCollection(d: ResourceDescriptor, namespace: string | undefined, list: ListOptions, opts: DeleteOptions = {}): KubeObject[] {
+  async deleteCollection(d: ResourceDescriptor, namespace: string | undefined, list: ListOptions, opts: DeleteOptions = {}): Promise<KubeObject[]> {
     const { entries } = this.list(d, namespace, { ...list, limit: 0 });
     const out: KubeObject[] = [];
     for (const e of entries) {
       try {
-        out.push(this.delete(d, namespace, e.object.metadata.name as string, opts).object);
+        out.push((await this.delete(d, namespace, e.object.metadata.name as string, opts)).object);
       } catch (err) {
         if (!(err instanceof ApiError && err.code === 404)) throw err;
       }
@@ -306,7 +351,11 @@ export class ResourceStorage {
 
   /** A server-internal write (binding, finalize): applies `mutate` to a copy of the stored object and stores
    * it without the kind's update validation, as kube-apiserver's registry does for such subresources. */
-  mutate(d: ResourceDescriptor, namespace: string | undefined, name: string, mutate: (obj: KubeObject) => void, dryRun = false): KubeObject {
+  mutate(d: ResourceDescriptor, namespace: string | undefined, name: string, mutate: (obj: KubeObject) => void, dryRun = false): Promise<KubeObject> {
+    return this.guaranteed(d, name, () => this.mutateOnce(d, namespace, name, mutate, dryRun));
+  }
+
+  private async mutateOnce(d: ResourceDescriptor, namespace: string | undefined, name: string, mutate: (obj: KubeObject) => void, dryRun: boolean): Promise<KubeObject> {
     const current = this.getEntry(d, namespace, name);
     const obj = clone(current.object);
     mutate(obj);
@@ -314,16 +363,20 @@ export class ResourceStorage {
     if (dryRun) return obj;
     const m = obj.metadata;
     if (m.deletionTimestamp && (m.finalizers ?? []).length === 0 && (m.deletionGracePeriodSeconds ?? 0) === 0) {
-      this.store.delete(current.key, current.modRevision);
+      await this.store.delete(current.key, current.modRevision);
       return obj;
     }
-    return this.store.update(current.key, obj, current.modRevision).object;
+    return (await this.store.update(current.key, obj, current.modRevision)).object;
   }
 
   /** pods/binding: assigns a pending pod to a node (the scheduler's write). */
-  bind(namespace: string, name: string, binding: KubeObject, dryRun = false): KubeObject {
+  async bind(namespace: string, name: string, binding: KubeObject, dryRun = false): Promise<KubeObject> {
     const pods = this.registry.kind('', 'Pod');
     if (!pods) throw errors.notFoundPath();
+    return this.guaranteed(pods, name, () => this.bindOnce(pods, namespace, name, binding, dryRun));
+  }
+
+  private async bindOnce(pods: ResourceDescriptor, namespace: string, name: string, binding: KubeObject, dryRun: boolean): Promise<KubeObject> {
     const causes = validateBinding(binding);
     if (causes.length) throw errors.invalid({ group: '', kind: 'Binding' }, binding.metadata?.name ?? name, causes);
     const current = this.getEntry(pods, namespace, name);
@@ -334,24 +387,19 @@ export class ResourceStorage {
     const obj = result.pod;
     delete obj.metadata.resourceVersion;
     if (dryRun) return obj;
-    try {
-      return this.store.update(current.key, obj, current.modRevision).object;
-    } catch (err) {
-      if (err instanceof StoreConflictError) throw errors.conflict(pods, name);
-      throw err;
-    }
+    return (await this.store.update(current.key, obj, current.modRevision)).object;
   }
 
   // ---- internals ----
 
-  private replace(
+  private async replace(
     d: ResourceDescriptor,
     current: Entry,
     incoming: KubeObject,
     opts: WriteOptions,
     subresource: 'status' | undefined,
     warnings: string[],
-  ): WriteResult<KubeObject> {
+  ): Promise<WriteResult<KubeObject>> {
     const old = current.object;
     let obj: KubeObject;
     if (subresource === 'status') {
@@ -391,9 +439,10 @@ export class ResourceStorage {
     this.runAdmission(req);
     try {
       this.validateUpdate(d, obj, old, subresource);
-      this.runValidatingAdmission(req);
+      const pending = this.runValidatingAdmission(req);
+      if (pending) await pending;
     } catch (err) {
-      this.rollbackAdmission(req);
+      await this.rollbackAdmission(req);
       throw err;
     }
 
@@ -402,17 +451,17 @@ export class ResourceStorage {
     const finalizing = m.deletionTimestamp && (m.finalizers ?? []).length === 0 && (m.deletionGracePeriodSeconds ?? 0) === 0;
     if (opts.dryRun) return { object: obj, warnings };
     if (finalizing) {
-      this.store.delete(current.key, current.modRevision);
+      await this.storeWrite(d, old.metadata.name ?? '', this.store.delete(current.key, current.modRevision));
       return { object: obj, warnings };
     }
     if (deepEqualJson(obj, old)) return { object: old, warnings };
     delete obj.metadata.resourceVersion;
     try {
-      const e = this.store.update(current.key, obj, current.modRevision);
+      const e = await this.store.update(current.key, obj, current.modRevision);
       return { object: e.object, warnings };
     } catch (err) {
-      this.rollbackAdmission(req);
-      if (err instanceof StoreConflictError) throw errors.conflict(d, old.metadata.name ?? '');
+      await this.rollbackAdmission(req);
+      if (err instanceof StoreConflictError) throw staleWrite(errors.conflict(d, old.metadata.name ?? ''));
       throw err;
     }
   }
@@ -428,7 +477,7 @@ export class ResourceStorage {
     return grace;
   }
 
-  private deleteNamespace(d: ResourceDescriptor, current: Entry, opts: DeleteOptions): { object: KubeObject; deleted: boolean } {
+  private async deleteNamespace(d: ResourceDescriptor, current: Entry, opts: DeleteOptions): Promise<{ object: KubeObject; deleted: boolean }> {
     const cur = current.object;
     if (cur.metadata.deletionTimestamp) return { object: cur, deleted: false };
     const next = clone(cur);
@@ -436,14 +485,43 @@ export class ResourceStorage {
     next.metadata.deletionGracePeriodSeconds = 0;
     next.status = { ...((next.status as object) ?? {}), phase: 'Terminating' };
     if (opts.dryRun) return { object: next, deleted: false };
-    const e = this.store.update(current.key, next, current.modRevision);
+    const e = await this.store.update(current.key, next, current.modRevision);
     return { object: e.object, deleted: false };
   }
 
-  private storeCreate(d: ResourceDescriptor, namespace: string | undefined, obj: KubeObject, generated: boolean): Entry {
+  /** Server-side read-modify-write (kube's GuaranteedUpdate): a store write that lost a race to another writer
+   * (possible with several API servers on one etcd) is recomputed from the new state a few times, then answered
+   * with 409 Conflict (404 when the object went away). */
+  private async guaranteed<T>(d: ResourceDescriptor, name: string, attempt: () => Promise<T>): Promise<T> {
+    for (let i = 0; ; i++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!(err instanceof StoreConflictError)) throw err;
+        if (err.reason === 'stale' && i < 4) continue;
+        if (err.reason === 'missing') throw errors.notFound(d, name);
+        throw errors.conflict(d, name);
+      }
+    }
+  }
+
+  /** A preconditioned write that lost a race answers 409 Conflict (404 when the object went away). */
+  private async storeWrite(d: ResourceDescriptor, name: string, write: Promise<Entry>): Promise<Entry> {
+    try {
+      return await write;
+    } catch (err) {
+      if (err instanceof StoreConflictError) {
+        if (err.reason === 'missing') throw errors.notFound(d, name);
+        throw errors.conflict(d, name);
+      }
+      throw err;
+    }
+  }
+
+  private async storeCreate(d: ResourceDescriptor, namespace: string | undefined, obj: KubeObject, generated: boolean): Promise<Entry> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return this.store.create(objectKey(d, namespace, obj.metadata.name as string), obj);
+        return await this.store.create(objectKey(d, namespace, obj.metadata.name as string), obj);
       } catch (err) {
         if (!(err instanceof StoreConflictError)) throw err;
         if (!generated || attempt >= 7) throw errors.alreadyExists(d, obj.metadata.name as string);
@@ -510,12 +588,28 @@ export class ResourceStorage {
     for (const p of this.admission) p.admit(req);
   }
 
-  private runValidatingAdmission(req: AdmissionRequest): void {
-    for (const p of this.admission) p.validate?.(req);
+  /** Synchronous (undefined) unless a plugin has asynchronous work (a quota charge): the common write then
+   * reaches the store in the same turn, without extra promise hops. */
+  private runValidatingAdmission(req: AdmissionRequest): Promise<void> | undefined {
+    for (let i = 0; i < this.admission.length; i++) {
+      const r = this.admission[i]?.validate?.(req);
+      if (r) return r.then(() => this.validateFrom(req, i + 1));
+    }
+    return undefined;
   }
 
-  private rollbackAdmission(req: AdmissionRequest): void {
-    for (const p of this.admission) p.rollback?.(req);
+  private async validateFrom(req: AdmissionRequest, start: number): Promise<void> {
+    for (let i = start; i < this.admission.length; i++) {
+      const r = this.admission[i]?.validate?.(req);
+      if (r) await r;
+    }
+  }
+
+  private async rollbackAdmission(req: AdmissionRequest): Promise<void> {
+    for (const p of this.admission) {
+      const r = p.rollback?.(req);
+      if (r) await r;
+    }
   }
 }
 
@@ -599,4 +693,17 @@ function lowerBoundAfter(entries: Entry[], key: string): number {
     else hi = mid;
   }
   return lo;
+}
+
+const STALE = Symbol('stale write');
+
+/** Marks a 409 that came from the store's own precondition (another writer got there first), not from a
+ * resourceVersion the client sent: such a write may be recomputed on the newer object. */
+function staleWrite(err: ApiError): ApiError {
+  (err as ApiError & { [STALE]?: true })[STALE] = true;
+  return err;
+}
+
+function isStaleWrite(err: unknown): boolean {
+  return err instanceof ApiError && (err as ApiError & { [STALE]?: true })[STALE] === true;
 }

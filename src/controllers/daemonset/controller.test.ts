@@ -4,6 +4,7 @@ import { controllerRevisionDescriptor } from '../../api/kinds/controllerrevision
 import { daemonSetDescriptor } from '../../api/kinds/daemonset.js';
 import { nodeDescriptor } from '../../api/kinds/node.js';
 import type { KubeObject } from '../../api/types.js';
+import { DecisionLog, decisionRecorder } from '../runtime/decisions.js';
 import type { Driver, TestStack } from '../runtime/testkit.js';
 import { getDS, livePods, NS, nodeObj, dsObj, podsOn, reapDeleting, scheduleAll, startDS } from './testing.js';
 
@@ -159,5 +160,21 @@ describe('DaemonSet controller', () => {
     (stack.informers.informer(daemonSetDescriptor) as any).getByKey = () => cached;
     await driver.sync('default/d');
     assert.equal(stack.recorder.reasons('SelectingAll').length, 1);
+  });
+
+  it('records its reasoning: missing pods, untolerated taints, rolling update arithmetic', async () => {
+    const { stack, driver } = await setup([nodeObj('n1'), nodeObj('n2', { taints: [{ key: 'dedicated', value: 'db', effect: 'NoSchedule' }] }), nodeObj('n3')]);
+    const log = new DecisionLog();
+    driver.ctx.decisions = decisionRecorder(log, 'daemonset-controller', () => stack.clock.now());
+    await stack.client.create(daemonSetDescriptor, NS, dsObj('d'));
+    await converge(stack, driver);
+    const uid = (await getDS(stack, 'd')).metadata.uid ?? '';
+    let w = log.get(uid).map((d) => d.message);
+    assert.ok(w.includes('n2 untolerated taint dedicated=db:NoSchedule: not eligible'), w.join('\n'));
+    assert.ok(w.includes('n1: daemon pod missing, creating; n3: daemon pod missing, creating'), w.join('\n'));
+    await stack.client.patch(daemonSetDescriptor, NS, 'd', 'merge', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.26' }] } } } });
+    await driver.drain();
+    w = log.get(uid).map((d) => d.message);
+    assert.ok(w.some((m) => /^rolling update: 2 nodes want the daemon, maxUnavailable 1, 0 unavailable now: deleting old pod d-\w+ on n[13] to replace it$/.test(m)), w.join('\n'));
   });
 });

@@ -18,6 +18,7 @@ import { isPodReady, podKey } from '../runtime/pods.js';
 import { FailedPodsBackoff } from './backoff.js';
 import { type Placement, placement } from './eligibility.js';
 import { cleanupHistory, constructHistory } from './history.js';
+import { describeIneligible, describeManage } from './decisions.js';
 import { decide, podsByNode, syncNodes } from './manage.js';
 import { allowsSurge, planRollingUpdate } from './rolling.js';
 import { countStatus, writeStatus } from './status.js';
@@ -44,6 +45,8 @@ function nodePlacementInputsChanged(old: KubeObject, cur: KubeObject): boolean {
 export function daemonSetController(): ControllerDefinition {
   let expectations: UIDTrackingExpectations | undefined;
   const backoff = new FailedPodsBackoff();
+  // The last "not eligible" reasoning recorded per DaemonSet uid, so it is recorded when it changes only.
+  const lastIneligible = new Map<string, string>();
   const exp = (ctx: ControllerContext) => (expectations ??= new UIDTrackingExpectations(ctx.clock));
   const daemonSets = (ctx: ControllerContext) => ctx.informers.informer(daemonSetDescriptor).list();
 
@@ -120,6 +123,7 @@ export function daemonSetController(): ControllerDefinition {
       else if (kind === 'DaemonSet') {
         if (e.type === 'DELETED') {
           exp(ctx).delete(objectKey(e.object));
+          lastIneligible.delete(e.object.metadata.uid ?? '');
           backoff.forgetPrefix(`${e.object.metadata.uid}/`);
         } else if (e.old && e.old.metadata.uid !== e.object.metadata.uid) exp(ctx).delete(objectKey(e.old));
       }
@@ -162,10 +166,21 @@ export function daemonSetController(): ControllerDefinition {
         const deps = { key, expectations: e, podControl, generation };
         const plan = decide(nodes, placements, podsByNode(claimed), { ds, hash, now: ctx.clock.now(), backoff, recorder: ctx.recorder, surge: allowsSurge(ds) });
         retryAfter = plan.retryAfter;
+        if (ctx.decisions) {
+          const uid = ds.metadata.uid ?? '';
+          const ineligible = describeIneligible(ds, nodes, placements) ?? '';
+          if (ineligible !== (lastIneligible.get(uid) ?? '')) {
+            if (ineligible) ctx.decisions.record(ds, ineligible);
+            lastIneligible.set(uid, ineligible);
+          }
+          const did = describeManage(plan, placements);
+          if (did) ctx.decisions.record(ds, did);
+        }
         failure = await syncNodes(ds, plan.delete, plan.create, hash, deps);
         if (failure === undefined && e.satisfied(key) && (dsSpec(ds).updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate') {
           const fresh = podsByNode(await claim());
           const roll = planRollingUpdate(ds, nodes, placements, fresh, hash, generation, ctx.clock.now());
+          if (roll.why) ctx.decisions?.record(ds, roll.why);
           if (roll.create.length || roll.delete.length) failure = await syncNodes(ds, roll.delete, roll.create, hash, deps);
         }
         if (failure === undefined) await cleanupHistory(ds, old, claimed, ctx.client);

@@ -73,3 +73,17 @@ export function placement(node: KubeObject, ds: KubeObject): Placement {
   if (!untolerated(taints, tolerations, ['NoSchedule', 'NoExecute'])) return { shouldRun: true, shouldContinueRunning: true };
   return { shouldRun: false, shouldContinueRunning: !untolerated(taints, tolerations, ['NoExecute']) };
 }
+
+/** Why a node does not take the daemon, in a learner's words (undefined when it does). */
+export function placementReason(node: KubeObject, ds: KubeObject): string | undefined {
+  const n = node as unknown as Node;
+  const name = n.metadata?.name ?? '';
+  const pod = simulatedPod(ds);
+  const pinned = pod.spec?.nodeName;
+  if (pinned && pinned !== name) return `${name}: the template pins nodeName ${pinned}: not eligible`;
+  if (!nodeMatchesPod(pod, n)) return `${name}: nodeSelector or node affinity does not match: not eligible`;
+  const tolerations = pod.spec?.tolerations ?? [];
+  const taint = (n.spec?.taints ?? []).find((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerations.some((x) => tolerates(x as never, t as never)));
+  if (!taint) return undefined;
+  return `${name} untolerated taint ${taint.key}${taint.value ? `=${taint.value}` : ''}:${taint.effect}: not eligible`;
+}

@@ -7,6 +7,7 @@ import { scaledValue } from '../deployment/rollout-math.js';
 import type { IntOrPercent } from '../deployment/types.js';
 import { isPodAvailable } from '../runtime/pods.js';
 import type { Placement } from './eligibility.js';
+import { targetNode } from './template.js';
 import { dsSpec, isPodUpdated } from './types.js';
 
 export interface Budgets {
@@ -57,7 +58,11 @@ function splitNode(pods: readonly KubeObject[], hash: string, generation: number
 export interface RollingPlan {
   delete: KubeObject[];
   create: string[];
+  /** The budget arithmetic behind the plan, for the decision log; absent when no node has an old pod. */
+  why?: string;
 }
+
+const names = (xs: readonly string[]) => (xs.length > 5 ? `${xs.slice(0, 5).join(', ')} and ${xs.length - 5} more` : xs.join(', '));
 
 export function planRollingUpdate(
   ds: KubeObject,
@@ -101,7 +106,16 @@ export function planRollingUpdate(
       } else if (unavailable < maxUnavailable) candidates.push(stale!);
     }
     const room = Math.min(Math.max(0, maxUnavailable - unavailable), candidates.length);
-    return { delete: [...replace, ...candidates.slice(0, room)], create: [] };
+    const victims = [...replace, ...candidates.slice(0, room)];
+    const plan: RollingPlan = { delete: victims, create: [] };
+    if (replace.length + candidates.length > 0) {
+      const head = `rolling update: ${desired} node${desired === 1 ? '' : 's'} want the daemon, maxUnavailable ${maxUnavailable}, ${unavailable - replace.length} unavailable now`;
+      const onNode = (p: KubeObject) => `${p.metadata.name} on ${targetNode(p) ?? '?'}`;
+      plan.why = victims.length
+        ? `${head}: deleting old pod${victims.length === 1 ? '' : 's'} ${names(victims.map(onNode))} to replace ${victims.length === 1 ? 'it' : 'them'}${replace.length ? ` (${replace.length} not available anyway)` : ''}`
+        : `${head}: ${candidates.length} old pod${candidates.length === 1 ? '' : 's'} wait${candidates.length === 1 ? 's' : ''} until an updated pod is available`;
+    }
+    return plan;
   }
 
   let surging = 0;
@@ -124,5 +138,14 @@ export function planRollingUpdate(
     else oldToDelete.push(stale);
   }
   const room = Math.min(Math.max(0, maxSurge - surging), candidates.length);
-  return { delete: oldToDelete, create: [...allowed, ...candidates.slice(0, room)] };
+  const create = [...allowed, ...candidates.slice(0, room)];
+  const plan: RollingPlan = { delete: oldToDelete, create };
+  if (allowed.length + candidates.length + oldToDelete.length > 0) {
+    const parts: string[] = [];
+    if (create.length) parts.push(`creating new pod${create.length === 1 ? '' : 's'} beside the old on ${names(create)}`);
+    if (candidates.length > room) parts.push(`${candidates.length - room} node${candidates.length - room === 1 ? '' : 's'} wait for surge room`);
+    if (oldToDelete.length) parts.push(`deleting old pod${oldToDelete.length === 1 ? '' : 's'} ${names(oldToDelete.map((p) => p.metadata.name ?? ''))} (the new one is available)`);
+    plan.why = `rolling update: ${desired} node${desired === 1 ? '' : 's'} want the daemon, maxSurge ${maxSurge}, ${surging} surging now: ${parts.join('; ')}`;
+  }
+  return plan;
 }

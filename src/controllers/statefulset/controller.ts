@@ -80,6 +80,7 @@ export function statefulSetController(): ControllerDefinition {
       const outcome = await syncPods(set, members, revs, {
         writes,
         now,
+        ...(ctx.decisions ? { decide: (m: string) => ctx.decisions?.record(set, m) } : {}),
         fixClaims: async (ordinal, pod, condemned) => {
           if (retentionActive(set)) await fixClaimOwners(ctx.client, claims, set, ordinal, pod, condemned);
         },

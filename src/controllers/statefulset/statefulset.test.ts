@@ -5,12 +5,16 @@ import { persistentVolumeClaimDescriptor } from '../../api/kinds/persistentvolum
 import { podDescriptor } from '../../api/kinds/pod.js';
 import { statefulSetDescriptor } from '../../api/kinds/statefulset.js';
 import type { KubeObject } from '../../api/types.js';
+import { DecisionLog, decisionRecorder } from '../runtime/decisions.js';
 import { createStack, Driver, makeReady, podTemplate } from '../runtime/testkit.js';
 import { statefulSetController } from './index.js';
 
 const NS = 'default';
+let log = new DecisionLog();
+const why = async (stack: { client: { get(...a: any[]): Promise<KubeObject> } }) => log.get((await stack.client.get(statefulSetDescriptor, NS, 'web')).metadata.uid ?? '').map((d) => d.message);
 let drivers: Driver[] = [];
 afterEach(() => {
+  log = new DecisionLog();
   for (const d of drivers) d.stop();
   drivers = [];
 });
@@ -18,6 +22,7 @@ afterEach(() => {
 async function start(spec: Record<string, unknown> = {}) {
   const stack = createStack();
   const driver = new Driver(stack, statefulSetController());
+  driver.ctx.decisions = decisionRecorder(log, 'statefulset-controller', () => stack.clock.now());
   drivers.push(driver);
   await driver.start();
   await stack.client.create(statefulSetDescriptor, NS, {
@@ -145,5 +150,32 @@ describe('StatefulSet controller', () => {
     await driver.drain();
     const s = await status(stack);
     assert.equal((await stack.client.get(podDescriptor, NS, 'web-0')).metadata.labels?.['controller-revision-hash'], s.updateRevision);
+  });
+
+  it('records its reasoning: one at a time, halted scale down, updates by revision', async () => {
+    const { stack, driver } = await start();
+    await driver.drain();
+    let w = await why(stack);
+    assert.match(w[0] ?? '', /^web-0 missing: creating it at revision web-\w+$/);
+    assert.ok(w.includes('web-1 waits: web-0 not Ready'), w.join('\n'));
+    await readyAll(stack, driver, 3);
+    w = await why(stack);
+    assert.ok(w.some((m) => /^web-2 missing: creating it at revision web-\w+ \(web-1 is Ready\)$/.test(m)), w.join('\n'));
+    // web-1 and web-2 turn unhealthy: scaling down to 1 waits for web-1 before removing web-2.
+    for (const n of ['web-1', 'web-2']) await stack.client.patch(podDescriptor, NS, n, 'merge', { status: { conditions: [{ type: 'Ready', status: 'False' }] } }, { subresource: 'status' });
+    await stack.client.patch(statefulSetDescriptor, NS, 'web', 'merge', { spec: { replicas: 1 } });
+    await driver.drain();
+    w = await why(stack);
+    assert.ok(w.includes('scale down halted: web-1 unhealthy'), w.join('\n'));
+  });
+
+  it('records which pod a rolling update replaces, by revision', async () => {
+    const { stack, driver } = await start();
+    await readyAll(stack, driver, 3);
+    await stack.client.patch(statefulSetDescriptor, NS, 'web', 'strategic', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.27' }] } } } });
+    await driver.drain();
+    const rev = (await status(stack)).updateRevision as string;
+    const w = await why(stack);
+    assert.ok(w.some((m) => m.startsWith(`updating web-2 to revision ${rev}: deleting it`)), w.join('\n'));
   });
 });

@@ -16,6 +16,8 @@ export interface SyncDeps {
   /** Brings the claim owner references of one ordinal in line with the retention policy. */
   fixClaims(ordinal: number, pod: KubeObject | undefined, condemned: boolean): Promise<void>;
   now: number;
+  /** Records the pass's reasoning for the dashboard's decision timeline. */
+  decide?: (message: string) => void;
 }
 
 export interface SyncOutcome {
@@ -62,25 +64,40 @@ export async function syncPods(set: KubeObject, members: readonly KubeObject[], 
     return newPod(set, ord, templateOf(rev), rev.metadata.name ?? '', ref);
   };
 
+  const say = d.decide ?? (() => {});
+  const setName = set.metadata.name ?? '';
+  const nameOf = (p: KubeObject) => p.metadata.name ?? '';
+  // What waits when ordinal `i` blocks an OrderedReady pass: the next ordinal, else scale down or the update.
+  const updating = () => setSpec(set).updateStrategy?.type !== 'OnDelete' && slots.some((p) => p && revisionLabel(p) !== (revs.update.metadata.name ?? ''));
+  const waiter = (i: number) => (i + 1 < count ? `${setName}-${start + i + 1} waits: ` : condemned.length ? 'scale down waits: ' : updating() ? 'rolling update waits: ' : '');
   let waitMs: number | undefined;
   for (let i = 0; i < count; i++) {
     const ord = start + i;
     const pod = slots[i];
     if (pod && isFinished(pod) && !isTerminating(pod)) {
       // A finished pod is replaced under the same name: delete now, recreate on a later pass.
+      say(`${nameOf(pod)} ${(pod.status as { phase?: string } | undefined)?.phase === 'Succeeded' ? 'exited' : 'failed'}: deleting it to recreate it under the same name`);
       await d.writes.deletePod(set, pod);
       slots[i] = undefined;
       if (monotonic) return outcome();
       continue;
     }
     if (!pod) {
+      const rev = needsCurrentRevision(set, ord) ? revs.current : revs.update;
+      say(`${setName}-${ord} missing: creating it at revision ${rev.metadata.name}${monotonic ? (i > 0 ? ` (${setName}-${ord - 1} is Ready)` : '') : ' (Parallel: all at once)'}`);
       slots[i] = (await d.writes.createPod(set, ord, build(ord))) ?? undefined;
       if (monotonic) return outcome();
       continue;
     }
     if (isPending(pod)) await d.writes.createMissingClaims(set, ord, pod.metadata.name ?? '');
-    if (monotonic && (isTerminating(pod) || !isRunningAndReady(pod))) return outcome();
-    if (monotonic && !available(pod)) return { ...outcome(), waitMs: mrs * 1000 };
+    if (monotonic && (isTerminating(pod) || !isRunningAndReady(pod))) {
+      say(`${waiter(i)}${nameOf(pod)} ${isTerminating(pod) ? 'terminating' : 'not Ready'}`);
+      return outcome();
+    }
+    if (monotonic && !available(pod)) {
+      say(`${waiter(i)}${nameOf(pod)} Ready but not available until minReadySeconds ${mrs} pass`);
+      return { ...outcome(), waitMs: mrs * 1000 };
+    }
     if (!isRunningAndReady(pod) && mrs > 0) waitMs = mrs * 1000;
     if (!isTerminating(pod) && !identityMatches(set, pod, ord)) slots[i] = await d.writes.updatePod(set, withIdentity(pod, ord));
     if (!storageMatches(set, pod, ord) && !isTerminating(pod)) await d.writes.createMissingClaims(set, ord, pod.metadata.name ?? '');
@@ -93,10 +110,17 @@ export async function syncPods(set: KubeObject, members: readonly KubeObject[], 
   const firstUnhealthy = [...slots, ...[...condemned].reverse()].find((p) => p && !isHealthy(p));
   for (const pod of condemned) {
     if (isTerminating(pod)) {
-      if (monotonic) return outcome();
+      if (monotonic) {
+        say(`scale down to ${count}: waits for ${nameOf(pod)} to terminate before the next`);
+        return outcome();
+      }
       continue;
     }
-    if (monotonic && !(isRunningAndReady(pod) && available(pod)) && pod !== firstUnhealthy) return outcome();
+    if (monotonic && !(isRunningAndReady(pod) && available(pod)) && pod !== firstUnhealthy) {
+      say(`scale down halted: ${firstUnhealthy ? nameOf(firstUnhealthy) : nameOf(pod)} unhealthy`);
+      return outcome();
+    }
+    say(`scale down to ${count}: deleting ${nameOf(pod)} (highest ordinal first)`);
     await d.writes.deletePod(set, pod);
     if (monotonic) return outcome();
   }
@@ -109,10 +133,14 @@ export async function syncPods(set: KubeObject, members: readonly KubeObject[], 
     const pod = slots[i];
     if (!pod) return outcome();
     if (revisionLabel(pod) !== updateName && !isTerminating(pod)) {
+      say(`updating ${nameOf(pod)} to revision ${updateName}: deleting it to recreate it (highest ordinal first${partition > 0 ? `, down to partition ${partition}` : ''})`);
       await d.writes.deletePod(set, pod);
       return outcome();
     }
-    if (!isHealthy(pod) || !available(pod)) return outcome();
+    if (!isHealthy(pod) || !available(pod)) {
+      if (updating()) say(`rolling update waits: ${nameOf(pod)} ${isTerminating(pod) ? 'terminating' : 'not Ready yet'} at revision ${revisionLabel(pod)}`);
+      return outcome();
+    }
   }
   return { ...outcome(), ...(waitMs ? { waitMs } : {}) };
 }

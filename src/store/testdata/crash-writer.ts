@@ -7,7 +7,7 @@ let n = 0;
 async function client(id: number): Promise<void> {
   for (;;) {
     const key = `/core/configmaps/ns/c${id}-${n++}`;
-    const e = store.create(key, { metadata: { name: key.slice(20), uid: `uid-${n}` }, data: { pad: 'x'.repeat(200) } });
+    const e = await store.create(key, { metadata: { name: key.slice(20), uid: `uid-${n}` }, data: { pad: 'x'.repeat(200) } });
     await store.durable(e.modRevision);
     process.stdout.write(`ack ${key} ${e.modRevision}\n`);
   }

@@ -26,6 +26,8 @@ const RESOURCES: Array<[string, string, string]> = [
   ['daemonsets', 'DaemonSet', '../apis/apps/v1/daemonsets'],
   ['jobs', 'Job', '../apis/batch/v1/jobs'],
   ['cronjobs', 'CronJob', '../apis/batch/v1/cronjobs'],
+  // One object: ConfigMap kube-system/kubeloop-clock, the cluster clock's settings (the server scopes it).
+  ['clock', 'ConfigMap', '../api/v1/configmaps'],
 ];
 
 export const resources = new Map<string, Resource>(RESOURCES.map(([name, kind, path]) => [name, { name, kind, path, objs: new Map(), state: 'loading' }]));
@@ -199,4 +201,94 @@ export async function followLog(pod: Obj, container: string, signal: AbortSignal
     if (done) return;
     onText(dec.decode(value, { stream: true }));
   }
+}
+
+export function create(path: string, body: unknown): Promise<unknown> {
+  return fetch(`${path}?fieldManager=kubeloop-dashboard`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then(check);
+}
+
+/** A Node as `kubeloop node add` registers it; a simulated kubelet takes it over. */
+export function addNode(name: string): Promise<unknown> {
+  const labels = { 'beta.kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux' };
+  return create('../api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name, labels, annotations: { 'volumes.kubernetes.io/controller-managed-attach-detach': 'true' } }, spec: {} });
+}
+
+export const KUBELET_ANNOTATION = 'kubeloop.dev/kubelet';
+
+/** Stops (as if the machine died: heartbeats stop) or starts a simulated node's kubelet. */
+export function setKubelet(node: Obj, running: boolean): Promise<unknown> {
+  return patch(node, { metadata: { annotations: { [KUBELET_ANNOTATION]: running ? null : 'stopped' } } });
+}
+
+export interface ClockSettings {
+  rate: number;
+  paused: boolean;
+  cm: Obj;
+}
+
+/** The cluster clock's settings from ConfigMap kube-system/kubeloop-clock, when kubeloop keeps one. */
+export function clockSettings(): ClockSettings | undefined {
+  const cm = objs('clock')[0];
+  if (!cm) return undefined;
+  const data = (cm.data ?? {}) as Record<string, string>;
+  return { rate: Number(data.timeScale ?? 1) || 1, paused: String(data.paused ?? '').toLowerCase() === 'true', cm };
+}
+
+export function setClock(c: ClockSettings, change: { rate?: number; paused?: boolean }): Promise<unknown> {
+  const data: Record<string, string> = {};
+  if (change.rate !== undefined) data.timeScale = String(change.rate);
+  if (change.paused !== undefined) data.paused = String(change.paused);
+  return patch(c.cm, { data });
+}
+
+/**
+ * `kubectl exec -it POD -- sh` from the page: the WebSocket remote-command protocol (v5.channel.k8s.io, every
+ * message binary, first byte the channel: 0 stdin, 1 stdout, 2 stderr, 3 the final Status, 4 resize).
+ */
+export function openExec(
+  pod: Obj,
+  container: string,
+  on: { output(text: string): void; status(s: { status?: string; message?: string }): void; open(): void; close(): void },
+  size = { cols: 80, rows: 24 },
+): { send(keys: string): void; close(): void } {
+  const q = new URLSearchParams({ container, stdin: 'true', stdout: 'true', tty: 'true' });
+  q.append('command', 'sh');
+  const url = new URL(`${objectPath(pod, 'exec')}?${q}`, location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  const ws = new WebSocket(url, ['v5.channel.k8s.io', 'v4.channel.k8s.io']);
+  ws.binaryType = 'arraybuffer';
+  const enc = new TextEncoder();
+  const dec = new TextDecoder();
+  const frame = (ch: number, text: string) => {
+    const body = enc.encode(text);
+    const out = new Uint8Array(body.length + 1);
+    out[0] = ch;
+    out.set(body, 1);
+    return out;
+  };
+  ws.onopen = () => {
+    ws.send(frame(4, JSON.stringify({ Width: size.cols, Height: size.rows })));
+    on.open();
+  };
+  ws.onmessage = (m) => {
+    if (!(m.data instanceof ArrayBuffer)) return;
+    const bytes = new Uint8Array(m.data);
+    if (bytes.length === 0) return;
+    const text = dec.decode(bytes.subarray(1), { stream: true });
+    if (bytes[0] === 1 || bytes[0] === 2) on.output(text);
+    else if (bytes[0] === 3) {
+      try {
+        on.status(JSON.parse(text) as { status?: string; message?: string });
+      } catch {
+        on.status({ message: text });
+      }
+    }
+  };
+  ws.onclose = () => on.close();
+  return {
+    send: (keys) => {
+      if (ws.readyState === WebSocket.OPEN) ws.send(frame(0, keys));
+    },
+    close: () => ws.close(),
+  };
 }

@@ -4,8 +4,9 @@
 import { render } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { age, claimViews, nodeColumns, type Obj, podView, serviceViews, TILE_LEGEND, type TreeNode, workloadTrees } from '../model/model.js';
+import { keyBytes, Screen } from '../model/terminal.js';
 import { toYaml } from '../model/yaml.js';
-import { type DecisionEntry, decisions, followLog, objs, patch, remove, resources, start, subscribe } from './api.js';
+import { addNode, clockSettings, type DecisionEntry, decisions, followLog, KUBELET_ANNOTATION, objs, openExec, patch, remove, resources, setClock, setKubelet, start, subscribe } from './api.js';
 import './style.css';
 
 type View = 'nodes' | 'workloads' | 'network' | 'events';
@@ -47,6 +48,7 @@ function Nodes({ ns, now, sel, onSelect }: { ns: string; now: number; sel?: stri
   const cols = nodeColumns(objs('nodes'), objs('pods').filter(inNs(ns)));
   return (
     <section aria-label="Nodes and their pods">
+      <AddNode />
       <ul class="legend" aria-label="Pod status colours">
         {TILE_LEGEND.map(([cls, text]) => (
           <li key={cls}>
@@ -65,7 +67,7 @@ function Nodes({ ns, now, sel, onSelect }: { ns: string; now: number; sel?: stri
               ) : (
                 c.name || 'Not scheduled'
               )}
-              <span class="badge">{c.name ? (c.ready === 'True' ? 'Ready' : 'NotReady') : ''}{c.unschedulable ? ', SchedulingDisabled' : ''}</span>
+              <span class="badge">{c.name ? (c.ready === 'True' ? 'Ready' : 'NotReady') : ''}{c.unschedulable ? ', SchedulingDisabled' : ''}{c.node?.metadata.annotations?.[KUBELET_ANNOTATION] === 'stopped' ? ', kubelet stopped' : ''}</span>
               <span class="count">{c.pods.length} pods</span>
             </h3>
             <ul class="tiles">
@@ -222,7 +224,7 @@ function Timeline({ uid, live }: { uid: string; live: number }) {
     }, Math.max(0, 500 - (Date.now() - last.current)));
     return () => clearTimeout(t);
   }, [uid, live]);
-  if (!items.length) return <p class="empty">No decisions recorded for this object (controllers record them for Deployments, ReplicaSets, Jobs and CronJobs).</p>;
+  if (!items.length) return <p class="empty">No decisions recorded for this object (controllers record them for Deployments, ReplicaSets, StatefulSets, DaemonSets, Jobs and CronJobs).</p>;
   return (
     <ol class="timeline" aria-label="Controller decisions, newest first">
       {[...items].reverse().map((d) => (
@@ -272,6 +274,188 @@ function Logs({ pod }: { pod: Obj }) {
       <pre class="logs" ref={pre} tabIndex={0} aria-label={`Logs of ${container}, following`} aria-live="off">
         {text || '(no output yet)'}
       </pre>
+    </div>
+  );
+}
+
+/** A small terminal running `sh` in the pod over the exec WebSocket: type into it (Tab leaves it). */
+function Term({ pod }: { pod: Obj }) {
+  const containers: string[] = (pod.spec?.containers ?? []).map((c: { name: string }) => c.name);
+  const [container, setContainer] = useState(containers[0] ?? '');
+  const [session, setSession] = useState(0);
+  const [, setTick] = useState(0);
+  const [state, setState] = useState<'connecting' | 'open' | 'ended'>('connecting');
+  const screen = useRef(new Screen());
+  const conn = useRef<{ send(k: string): void; close(): void } | undefined>(undefined);
+  const pre = useRef<HTMLPreElement>(null);
+  useEffect(() => {
+    screen.current = new Screen();
+    setState('connecting');
+    setTick((x) => x + 1);
+    const show = (t: string) => {
+      screen.current.write(t);
+      setTick((x) => x + 1);
+    };
+    const c = openExec(pod, container, {
+      open: () => setState('open'),
+      output: show,
+      status: (s) => show(`\r\n[${s.status === 'Success' ? 'exited' : (s.message ?? 'ended')}]`),
+      close: () => setState('ended'),
+    });
+    conn.current = c;
+    return () => c.close();
+  }, [pod.metadata.uid, container, session]);
+  useEffect(() => {
+    const el = pre.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  });
+  const onKey = (e: KeyboardEvent) => {
+    if (state === 'ended') {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        setSession((x) => x + 1);
+      }
+      return;
+    }
+    const k = e.key.toLowerCase();
+    if (e.ctrlKey && k === 'l') {
+      e.preventDefault();
+      screen.current.clear();
+      setTick((x) => x + 1);
+      return;
+    }
+    // Copy a selection and paste as a browser does; ^C without a selection interrupts.
+    if ((e.ctrlKey || e.metaKey) && (k === 'v' || (k === 'c' && String(window.getSelection() ?? '') !== ''))) return;
+    const bytes = keyBytes(e);
+    if (bytes === undefined) return;
+    e.preventDefault();
+    conn.current?.send(bytes);
+  };
+  const onPaste = (e: ClipboardEvent) => {
+    const text = e.clipboardData?.getData('text') ?? '';
+    e.preventDefault();
+    if (text) conn.current?.send(text.replace(/\r?\n/g, '\r'));
+  };
+  const lines = screen.current.lines;
+  const last = lines[lines.length - 1] ?? '';
+  const col = screen.current.col;
+  return (
+    <div>
+      {containers.length > 1 && (
+        <label>
+          Container{' '}
+          <select value={container} onChange={(e) => setContainer((e.target as HTMLSelectElement).value)}>
+            {containers.map((c) => (
+              <option key={c}>{c}</option>
+            ))}
+          </select>
+        </label>
+      )}
+      <p class="hint" id="term-hint">
+        {state === 'ended' ? 'The shell ended: press Enter in the terminal (or the button) for a new one.' : state === 'connecting' ? 'Connecting…' : 'sh in the container: click or focus the terminal and type; Tab leaves it, Ctrl+L clears.'}{' '}
+        {state === 'ended' && (
+          <button type="button" onClick={() => setSession((x) => x + 1)}>
+            New shell
+          </button>
+        )}
+      </p>
+      <pre
+        class={`term${state === 'open' ? ' live' : ''}`}
+        ref={pre}
+        tabIndex={0}
+        role="log"
+        aria-live="polite"
+        aria-label={`Terminal: sh in ${pod.metadata.name}/${container}`}
+        aria-describedby="term-hint"
+        data-state={state}
+        onKeyDown={onKey}
+        onPaste={onPaste}
+      >
+        {lines.slice(0, -1).join('\n')}
+        {lines.length > 1 ? '\n' : ''}
+        {last.slice(0, col)}
+        <span class="cursor" aria-hidden="true">
+          {last[col] ?? ' '}
+        </span>
+        {last.slice(col + 1)}
+      </pre>
+    </div>
+  );
+}
+
+function nextNodeName(): string {
+  const names = new Set(objs('nodes').map((n) => n.metadata.name));
+  let i = names.size + 1;
+  while (names.has(`node-${i}`)) i++;
+  return `node-${i}`;
+}
+
+/** Add a node above the columns (stop, start and remove are on a selected node). */
+function AddNode() {
+  const [name, setName] = useState('');
+  const [msg, setMsg] = useState('');
+  return (
+    <form
+      class="addnode"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const n = name.trim() || nextNodeName();
+        setMsg(`add node ${n}…`);
+        addNode(n).then(
+          () => {
+            setMsg(`add node ${n}: done`);
+            setName('');
+          },
+          (err: Error) => setMsg(`add node ${n} failed: ${err.message}`),
+        );
+      }}
+    >
+      <label>
+        New node <input type="text" value={name} placeholder={nextNodeName()} pattern="[a-z0-9]([-a-z0-9.]*[a-z0-9])?" onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+      </label>
+      <button type="submit">Add node</button>
+      {msg && (
+        <span class="msg" role="status">
+          {msg}
+        </span>
+      )}
+    </form>
+  );
+}
+
+const SCALES = [0.5, 1, 2, 5, 10, 30, 60, 100];
+
+/** The cluster clock through ConfigMap kube-system/kubeloop-clock: its time scale and a pause button. */
+function ClockControls() {
+  const c = clockSettings();
+  const [msg, setMsg] = useState('');
+  if (!c) return null;
+  const act = (what: string, p: Promise<unknown>) => {
+    setMsg('');
+    p.catch((e: Error) => setMsg(`${what} failed: ${e.message}`));
+  };
+  const scales = SCALES.includes(c.rate) ? SCALES : [...SCALES, c.rate].sort((a, b) => a - b);
+  return (
+    <div class="clock" role="group" aria-label="Cluster clock">
+      <label>
+        Time ×{' '}
+        <select value={String(c.rate)} aria-label="Time scale" onChange={(e) => act('time scale', setClock(c, { rate: Number((e.target as HTMLSelectElement).value) }))}>
+          {scales.map((s) => (
+            <option key={s} value={String(s)}>
+              {s}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button type="button" aria-pressed={c.paused} onClick={() => act(c.paused ? 'resume' : 'pause', setClock(c, { paused: !c.paused }))}>
+        {c.paused ? 'Resume clock' : 'Pause clock'}
+      </button>
+      {c.paused && <span class="paused">paused</span>}
+      {msg && (
+        <span class="msg" role="alert">
+          {msg}
+        </span>
+      )}
     </div>
   );
 }
@@ -329,6 +513,21 @@ function Controls({ obj }: { obj: Obj }) {
           Delete pod
         </button>
       )}
+      {obj.kind === 'Node' &&
+        (obj.metadata.annotations?.[KUBELET_ANNOTATION] === 'stopped' ? (
+          <button type="button" onClick={() => act('start kubelet', setKubelet(obj, true))}>
+            Start kubelet
+          </button>
+        ) : (
+          <button type="button" onClick={() => act('stop kubelet', setKubelet(obj, false))}>
+            Stop kubelet
+          </button>
+        ))}
+      {obj.kind === 'Node' && (
+        <button type="button" class="danger" onClick={() => act('remove node', remove(obj))}>
+          Remove node
+        </button>
+      )}
       {msg && (
         <p class="msg" role="status">
           {msg}
@@ -338,7 +537,7 @@ function Controls({ obj }: { obj: Obj }) {
   );
 }
 
-type Tab = 'why' | 'yaml' | 'conditions' | 'events' | 'logs';
+type Tab = 'why' | 'yaml' | 'conditions' | 'events' | 'logs' | 'terminal';
 
 function Detail({ uid, kind, live, now, onClose }: { uid: string; kind: string; live: number; now: number; onClose: () => void }) {
   const r = [...resources.values()].find((x) => x.kind === kind);
@@ -349,7 +548,10 @@ function Detail({ uid, kind, live, now, onClose }: { uid: string; kind: string; 
     return (
       <aside class="detail" aria-label="Selected object">
         <p>
-          The {kind} is gone. <button type="button" onClick={onClose}>Close</button>
+          The {kind} is gone.{' '}
+          <button type="button" onClick={onClose} aria-label="Close details">
+            Close
+          </button>
         </p>
       </aside>
     );
@@ -362,7 +564,7 @@ function Detail({ uid, kind, live, now, onClose }: { uid: string; kind: string; 
     ['yaml', 'YAML'],
     ['conditions', `Conditions (${conditions.length})`],
     ['events', `Events (${events.length})`],
-    ...(kind === 'Pod' ? ([['logs', 'Logs']] as Array<[Tab, string]>) : []),
+    ...(kind === 'Pod' ? ([['logs', 'Logs'], ['terminal', 'Terminal']] as Array<[Tab, string]>) : []),
   ];
   return (
     <aside class="detail" aria-label={`${kind} ${obj.metadata.name}`}>
@@ -415,6 +617,7 @@ function Detail({ uid, kind, live, now, onClose }: { uid: string; kind: string; 
           ))}
         {tab === 'events' && <EventList events={events} now={now} />}
         {tab === 'logs' && kind === 'Pod' && <Logs pod={obj} />}
+        {tab === 'terminal' && kind === 'Pod' && <Term pod={obj} />}
       </div>
     </aside>
   );
@@ -460,6 +663,7 @@ function App() {
             ))}
           </select>
         </label>
+        <ClockControls />
         <span class={`conn ${status === 'Live' ? 'ok' : 'bad'}`} role="status" aria-live="polite">
           {status}
         </span>

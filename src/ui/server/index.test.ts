@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage } from 'node:http';
 import { test } from 'node:test';
-import { admitDashboard, cookieValue, SESSION_COOKIE, UiState, uiStateFor } from './index.js';
+import { admitDashboard, admitDashboardUpgrade, cookieValue, SESSION_COOKIE, UiState, uiStateFor } from './index.js';
 
 function req(url: string, headers: Record<string, string> = {}, method = 'GET'): IncomingMessage {
   return { url, method, headers, socket: { remoteAddress: '127.0.0.1' } } as unknown as IncomingMessage;
@@ -38,4 +38,17 @@ test('admitDashboard lets through the login page and live sessions, not forged c
   assert.equal(admitDashboard(key, req('/api/v1/namespaces/default/pods/x', { ...cookie, origin: 'https://127.0.0.1:6443' }, 'DELETE')), true);
   assert.equal(admitDashboard(key, req('/api/v1/namespaces/default/pods/x', { ...cookie, origin: 'https://evil.example' }, 'DELETE')), false);
   assert.equal(admitDashboard({}, req('/api/v1/pods', cookie)), false, 'sessions belong to one server');
+});
+
+test('a WebSocket upgrade on a session cookie needs an Origin of this server', () => {
+  const key = {};
+  const state = uiStateFor(key);
+  const session = state.exchange(state.mintLoginToken()) as string;
+  const path = '/api/v1/namespaces/default/pods/p/exec?command=sh&stdin=true&stdout=true&tty=true';
+  const cookie = { cookie: `${SESSION_COOKIE}=${session}`, host: '127.0.0.1:6443' };
+  assert.equal(admitDashboardUpgrade(key, req(path, { ...cookie, origin: 'https://127.0.0.1:6443' })), true);
+  assert.equal(admitDashboardUpgrade(key, req(path, { ...cookie, origin: 'https://evil.example' })), false, 'cross-site WebSocket hijacking');
+  assert.equal(admitDashboardUpgrade(key, req(path, cookie)), false, 'no Origin');
+  assert.equal(admitDashboardUpgrade(key, req(path, { ...cookie, origin: 'null' })), false);
+  assert.equal(admitDashboardUpgrade(key, req(path, { cookie: `${SESSION_COOKIE}=forged`, host: '127.0.0.1:6443', origin: 'https://127.0.0.1:6443' })), false);
 });

@@ -118,6 +118,25 @@ export function admitDashboard(key: object, req: IncomingMessage): boolean {
   return true;
 }
 
+/**
+ * For a WebSocket upgrade without API credentials (the page's exec terminal): a live session cookie, and an
+ * Origin naming this server. Browsers always send Origin on a WebSocket handshake and SameSite does not
+ * protect one opened by another site's script, so without the check any page could drive a shell
+ * (cross-site WebSocket hijacking).
+ */
+export function admitDashboardUpgrade(key: object, req: IncomingMessage): boolean {
+  const state = states.get(key);
+  if (!state || !state.validSession(cookieValue(req.headers.cookie, SESSION_COOKIE))) return false;
+  const origin = req.headers.origin;
+  if (!origin || !req.headers.host) return false;
+  try {
+    const u = new URL(origin);
+    return (u.protocol === 'https:' || u.protocol === 'http:') && u.host === req.headers.host;
+  } catch {
+    return false;
+  }
+}
+
 // --- the bundle ---
 
 interface Asset {

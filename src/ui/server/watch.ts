@@ -14,8 +14,10 @@ import { entryJsonFor } from '../../apiserver/crd/convert.js';
 import type { ResourceStorage, WatchEventType } from '../../apiserver/storage/generic.js';
 import type { Entry } from '../../store/store.js';
 
-/** The kinds the dashboard may watch, by plural: [group, kind]. */
-export const WATCHABLE: Record<string, [string, string]> = {
+/** The kinds the dashboard may watch, by plural: [group, kind], or [group, kind, namespace, fieldSelector] for
+ * one object (the clock's ConfigMap: the page has no business watching every ConfigMap). */
+export const WATCHABLE: Record<string, [string, string] | [string, string, string, string]> = {
+  clock: ['', 'ConfigMap', 'kube-system', 'metadata.name=kubeloop-clock'],
   namespaces: ['', 'Namespace'],
   nodes: ['', 'Node'],
   pods: ['', 'Pod'],
@@ -36,7 +38,7 @@ const MAX_BUFFERED = 32 * 1024 * 1024;
 
 export function serveMultiWatch(storage: ResourceStorage, req: IncomingMessage, res: ServerResponse, url: URL): void {
   const names = (url.searchParams.get('resources') ?? '').split(',').filter(Boolean);
-  const wanted: Array<[string, ResourceDescriptor]> = [];
+  const wanted: Array<[string, ResourceDescriptor, [string, string] | undefined]> = [];
   for (const name of names) {
     const gk = WATCHABLE[name];
     const d = gk ? storage.registry.kind(gk[0], gk[1]) : undefined;
@@ -46,7 +48,7 @@ export function serveMultiWatch(storage: ResourceStorage, req: IncomingMessage, 
       res.end(body);
       return;
     }
-    wanted.push([name, d]);
+    wanted.push([name, d, gk && gk.length === 4 ? [gk[2], gk[3]] : undefined]);
   }
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'X-Content-Type-Options': 'nosniff' });
   res.flushHeaders();
@@ -65,14 +67,14 @@ export function serveMultiWatch(storage: ResourceStorage, req: IncomingMessage, 
     if (res.writableLength > MAX_BUFFERED) return close();
     res.write(line);
   };
-  for (const [name, d] of wanted) {
+  for (const [name, d, scope] of wanted) {
     const rv = url.searchParams.get(`rv.${name}`);
     const resume = rv !== null && rv !== '' && rv !== '0';
     const tag = JSON.stringify(name);
     if (!resume) write(`{"resource":${tag},"type":"RESET"}\n`);
     try {
       handles.push(
-        storage.watch(d, undefined, resume ? { resourceVersion: rv } : { sendInitialEvents: true }, {
+        storage.watch(d, scope?.[0], { ...(scope ? { fieldSelector: scope[1] } : {}), ...(resume ? { resourceVersion: rv } : { sendInitialEvents: true }) }, {
           event: (type: WatchEventType, entry: Entry) => write(`{"resource":${tag},"type":"${type}","object":${entryJsonFor(d, entry)}}\n`),
           bookmark: (revision: number, initialEventsEnd: boolean) => {
             if (initialEventsEnd) write(`{"resource":${tag},"type":"SYNCED","revision":"${revision}"}\n`);
