@@ -17,7 +17,9 @@ const cluster = new Cluster({ store: new MemoryStore(), clock: new RealClock(), 
 const nodeD = cluster.registry.kind('', 'Node')!;
 await cluster.start(0, '127.0.0.1');
 const ready = (n: KubeObject) => ((n.status as any)?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+const t0 = performance.now();
 while ((await cluster.client.list(nodeD, undefined)).items.filter(ready).length < N) await sleep(200);
+console.log(`${N} nodes Ready after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 await sleep(12_000);
 if (process.argv.includes('--no-profile')) {
   const c0 = process.cpuUsage();
