@@ -8,17 +8,27 @@ export function nodeInternalIP(index: number): string {
   return `172.18.${(n >> 8) & 255}.${n & 255}`;
 }
 
+// 10.244.0.0/14 holds the first 1,024 nodes as kind lays them out, then 10.248-255 up to 3,072; beyond that the
+// second octet continues at 112..243 (clear of the Service range 10.96.0.0/12), which ends at 36,864 nodes.
+const WRAP_AT = (256 - 244) * 256;
+const WRAP_BASE = 112;
+
 export function nodePodCIDR(index: number): string {
-  return `10.${244 + (index >> 8)}.${index & 255}.0/24`;
+  const hi = index >> 8;
+  const second = index < WRAP_AT ? 244 + hi : WRAP_BASE + hi - WRAP_AT / 256;
+  if (second > 243 && index >= WRAP_AT) throw new Error(`no pod CIDR left for node number ${index}`);
+  return `10.${second}.${index & 255}.0/24`;
 }
 
 /** The index a podCIDR of ours encodes, if it is one. */
 export function indexOfPodCIDR(cidr: string | undefined): number | undefined {
   const m = /^10\.(\d+)\.(\d+)\.0\/24$/.exec(cidr ?? '');
   if (!m) return undefined;
-  const hi = Number(m[1]) - 244;
-  if (hi < 0) return undefined;
-  return hi * 256 + Number(m[2]);
+  const second = Number(m[1]);
+  const lo = Number(m[2]);
+  if (second >= 244 && second <= 255) return (second - 244) * 256 + lo;
+  if (second >= WRAP_BASE && second <= 243) return WRAP_AT + (second - WRAP_BASE) * 256 + lo;
+  return undefined;
 }
 
 /** Picks the node's number: `node-<i>` keeps i, a node with one of our podCIDRs keeps its index, others get

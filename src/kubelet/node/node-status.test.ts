@@ -28,3 +28,22 @@ describe('sameNodeStatus', () => {
     assert.ok(sameNodeStatus(undefined, {}));
   });
 });
+
+describe('nodePodCIDR', () => {
+  it('gives every node up to 36,864 a valid /24 of its own and reads its number back', async () => {
+    const { nodePodCIDR, indexOfPodCIDR } = await import('./identity.js');
+    assert.equal(nodePodCIDR(2), '10.244.2.0/24');
+    assert.equal(nodePodCIDR(3071), '10.255.255.0/24');
+    assert.equal(nodePodCIDR(3072), '10.112.0.0/24');
+    const seen = new Set<string>();
+    for (const i of [0, 1, 255, 256, 3071, 3072, 4999, 5000, 36_863]) {
+      const cidr = nodePodCIDR(i);
+      assert.match(cidr, /^10\.(\d{1,3})\.(\d{1,3})\.0\/24$/);
+      assert.ok(Number(cidr.split('.')[1]) <= 255 && !(Number(cidr.split('.')[1]) >= 96 && Number(cidr.split('.')[1]) <= 111), cidr);
+      assert.ok(!seen.has(cidr));
+      seen.add(cidr);
+      assert.equal(indexOfPodCIDR(cidr), i);
+    }
+    assert.throws(() => nodePodCIDR(36_864));
+  });
+});
