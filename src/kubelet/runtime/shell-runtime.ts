@@ -159,6 +159,8 @@ export function createShellRuntime(directory: ContainerDirectory): ContainerRunt
         terminate: () => onTerm?.(),
         kill: () => {
           dead = true;
+          // A shell reading its terminal or pipe would wait for input forever: hang up, as a dying pty does.
+          consoleIo.closeStdin();
           for (const p of myPorts) record.servers.delete(p);
           logs.end();
           const rec = directory.find(ns, name, c.name);
