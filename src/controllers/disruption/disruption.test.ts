@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { daemonSetDescriptor } from '../../api/kinds/daemonset.js';
 import { deploymentDescriptor } from '../../api/kinds/deployment.js';
 import { podDescriptor } from '../../api/kinds/pod.js';
@@ -9,25 +9,12 @@ import { statefulSetDescriptor } from '../../api/kinds/statefulset.js';
 import type { KubeObject } from '../../api/types.js';
 import { rfc3339 } from '../../clock/clock.js';
 import type { Resource } from '../../client/client.js';
-import { createStack, Driver, makeReady, podTemplate, type TestStack } from '../runtime/testkit.js';
+import { driverPerTest, makeReady, podTemplate, type TestStack } from '../runtime/testkit.js';
 import { disruptionController } from './index.js';
 import { expectedCount, goLabelSelector, scaledValue } from './budget.js';
 
 const NS = 'default';
-let drivers: Driver[] = [];
-
-afterEach(() => {
-  for (const d of drivers) d.stop();
-  drivers = [];
-});
-
-async function start(): Promise<{ stack: TestStack; driver: Driver }> {
-  const stack = createStack();
-  const driver = new Driver(stack, disruptionController());
-  drivers.push(driver);
-  await driver.start();
-  return { stack, driver };
-}
+const start = driverPerTest(disruptionController);
 
 function ownerRef(kind: string, obj: KubeObject) {
   const apiVersion = kind === 'ReplicationController' ? 'v1' : 'apps/v1';

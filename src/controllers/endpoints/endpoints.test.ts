@@ -1,26 +1,14 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { endpointsDescriptor } from '../../api/kinds/endpoints.js';
 import { podDescriptor } from '../../api/kinds/pod.js';
 import { serviceDescriptor } from '../../api/kinds/service.js';
 import type { KubeObject } from '../../api/types.js';
-import { createStack, Driver, type TestStack } from '../runtime/testkit.js';
+import { driverPerTest, type TestStack } from '../runtime/testkit.js';
 import { endpointsController } from './index.js';
 import { createPod, createService, NS, runPod } from './testing.js';
 
-let drivers: Driver[] = [];
-afterEach(() => {
-  for (const d of drivers) d.stop();
-  drivers = [];
-});
-
-async function start(): Promise<{ stack: TestStack; driver: Driver }> {
-  const stack = createStack();
-  const driver = new Driver(stack, endpointsController());
-  drivers.push(driver);
-  await driver.start();
-  return { stack, driver };
-}
+const start = driverPerTest(endpointsController);
 
 async function endpoints(stack: TestStack, name: string): Promise<KubeObject | undefined> {
   return (await stack.client.list(endpointsDescriptor, NS)).items.find((e) => e.metadata.name === name);

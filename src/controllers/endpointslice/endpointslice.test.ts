@@ -1,27 +1,15 @@
 import assert from 'node:assert/strict';
-import { afterEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { endpointSliceDescriptor } from '../../api/kinds/endpointslice.js';
 import { podDescriptor } from '../../api/kinds/pod.js';
 import type { KubeObject } from '../../api/types.js';
 import { createPod, createService, NS, runPod } from '../endpoints/testing.js';
-import { createStack, Driver, settle, type TestStack } from '../runtime/testkit.js';
+import { driverPerTest, settle, type TestStack } from '../runtime/testkit.js';
 import { endpointSliceController } from './index.js';
 import type { PortGroup, SliceEndpoint } from './desired.js';
 import { planSlices } from './plan.js';
 
-let drivers: Driver[] = [];
-afterEach(() => {
-  for (const d of drivers) d.stop();
-  drivers = [];
-});
-
-async function start(): Promise<{ stack: TestStack; driver: Driver }> {
-  const stack = createStack();
-  const driver = new Driver(stack, endpointSliceController());
-  drivers.push(driver);
-  await driver.start();
-  return { stack, driver };
-}
+const start = driverPerTest(endpointSliceController);
 
 async function slicesOf(stack: TestStack, svc: string): Promise<KubeObject[]> {
   return (await stack.client.list(endpointSliceDescriptor, NS, { labelSelector: `kubernetes.io/service-name=${svc}` })).items;

@@ -1,6 +1,7 @@
 // Test support for controllers: an in-process API server on a FakeClock, a recorder that keeps events in
 // memory, a client whose watches can be held back (a lagging informer), and a driver that wires a controller
 // definition to informers the way the manager does but lets the test decide when each key is reconciled.
+import { afterEach } from 'node:test';
 import { allKinds } from '../../api/kinds/index.js';
 import { podDescriptor } from '../../api/kinds/pod.js';
 import { Registry } from '../../api/registry.js';
@@ -209,4 +210,23 @@ export async function makeReady(client: Client, pod: KubeObject, opts: { node?: 
     conditions: [{ type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: since }],
   };
   return client.update(podDescriptor, ns, { ...fresh, status }, { subresource: 'status' });
+}
+
+/**
+ * For a test file: `start()` runs `def` on a fresh stack, and every driver started is stopped after each test
+ * (registers node:test's afterEach when called, so call it at the top level of the file).
+ */
+export function driverPerTest(def: () => ControllerDefinition): () => Promise<{ stack: TestStack; driver: Driver }> {
+  let drivers: Driver[] = [];
+  afterEach(() => {
+    for (const d of drivers) d.stop();
+    drivers = [];
+  });
+  return async () => {
+    const stack = createStack();
+    const driver = new Driver(stack, def());
+    drivers.push(driver);
+    await driver.start();
+    return { stack, driver };
+  };
 }
