@@ -12,7 +12,7 @@ import { negotiate } from './negotiate.js';
 import { markProtobuf } from './protobuf/index.js';
 import type { OpenApi } from './openapi-docs.js';
 import { sendOpenApi, wantsProtobuf } from './openapi-http.js';
-import type { PodStreamDeps } from './podstreams/index.js';
+import type { KubeletProxy, PodStreamDeps } from './podstreams/index.js';
 import { parseResourcePath, type ResourceRoute } from './route.js';
 import type { ResourceStorage } from './storage/generic.js';
 import type { DeleteOptions, FieldValidation, WriteOptions } from './storage/options.js';
@@ -43,6 +43,8 @@ export interface HandlerDeps {
   openapi: OpenApi;
   ready: () => boolean;
   podStreams?: () => PodStreamDeps | undefined;
+  /** Relays pod streams to kubelets in other processes (when this one runs no node simulation). */
+  kubelets?: () => KubeletProxy | undefined;
 }
 
 /** What a resource request was, for metrics (kube-apiserver's verb/resource/scope labels). */
@@ -119,7 +121,7 @@ async function route(deps: HandlerDeps, req: IncomingMessage, res: ServerRespons
     if (!doc) throw errors.notFoundPath();
     return sendOpenApi(req, res, url, doc);
   }
-  const segs = path.split('/').slice(1).map(decodeURIComponent);
+  const segs = path.split('/').slice(1).map(decodeSegment);
   if (segs[0] === 'api' || segs[0] === 'apis') {
     if (segs[0] === 'apis' && segs.length === 2) {
       const g = deps.discovery.groups.get(segs[1] as string);
@@ -139,6 +141,16 @@ async function route(deps: HandlerDeps, req: IncomingMessage, res: ServerRespons
     }
   }
   throw errors.notFoundPath();
+}
+
+/** A path segment as the client meant it; a malformed escape (`%zz`) is the client's error, as Go's URL parser
+ * refuses such a request line with 400. */
+function decodeSegment(seg: string): string {
+  try {
+    return decodeURIComponent(seg);
+  } catch {
+    throw errors.badRequest(`invalid URL escape in the request path: ${JSON.stringify(seg)}`);
+  }
 }
 
 function health(deps: HandlerDeps, url: URL, path: string, res: ServerResponse): void {

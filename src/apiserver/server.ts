@@ -15,13 +15,13 @@ import { NamespaceLifecycle } from './namespaces.js';
 import { createOpenApi } from './openapi-docs.js';
 import { ResourceStorage } from './storage/generic.js';
 import { listPrefix } from './storage/keys.js';
-import { createServiceAllocator, reserveServiceAddresses, serviceAddressAdmission } from '../api/kinds/service-alloc.js';
+import { createServiceAllocator, type ServiceAddressAllocator, serviceAddressAdmission } from '../api/kinds/service-alloc.js';
 import { defaultStorageClassAdmission } from '../api/kinds/pvc-default-class.js';
 import { storageObjectInUseProtectionAdmission } from '../api/kinds/storage-protection-admission.js';
 import { addQuotaAdmission } from './admission/index.js';
 import { writeUnauthorized } from './authn.js';
 import { admitDashboard, admitDashboardUpgrade } from '../ui/server/index.js';
-import { handleExecUpgrade, handlePortForwardUpgrade, type PodStreamDeps } from './podstreams/index.js';
+import { handleExecUpgrade, handlePortForwardUpgrade, type KubeletProxy, type PodStreamDeps } from './podstreams/index.js';
 
 export interface TlsConfig {
   caCert: string;
@@ -43,6 +43,8 @@ export interface ApiServerOptions {
 export class ApiServer {
   /** Where pod logs and exec sessions are served from (the simulated nodes); set by the cluster. */
   podStreams?: PodStreamDeps;
+  /** Where pod streams go when this process runs no simulated nodes: the kubelets of other processes. */
+  kubelets?: KubeletProxy;
   readonly storage: ResourceStorage;
   readonly namespaces: NamespaceLifecycle;
   /** Serves the resources CustomResourceDefinitions define. */
@@ -50,6 +52,7 @@ export class ApiServer {
   private server?: http.Server | https.Server;
   private ready = false;
   private readonly sockets = new Set<Duplex>();
+  private serviceAddresses?: ServiceAddressAllocator;
 
   constructor(private readonly opts: ApiServerOptions) {
     this.storage = new ResourceStorage(opts.store, opts.registry, opts.clock);
@@ -63,9 +66,10 @@ export class ApiServer {
     const { store, registry } = this.opts;
     const services = registry.kind('', 'Service');
     if (services) {
-      const alloc = createServiceAllocator();
-      for (const e of store.list(listPrefix(services)).entries) reserveServiceAddresses(alloc, e.object);
-      this.storage.addAdmission(serviceAddressAdmission(alloc));
+      // Allocation records live in the store, shared with any other API server on it; the repair pass that
+      // starts here also writes the records a data dir from before them lacks.
+      this.serviceAddresses = createServiceAllocator({ store, clock: this.opts.clock });
+      this.storage.addAdmission(serviceAddressAdmission(this.serviceAddresses));
     }
     const classes = registry.kind('storage.k8s.io', 'StorageClass');
     if (classes) this.storage.addAdmission(defaultStorageClassAdmission(() => store.list(listPrefix(classes)).entries.map((e) => e.object)));
@@ -87,6 +91,7 @@ export class ApiServer {
       openapi,
       ready: () => this.ready,
       podStreams: () => this.podStreams,
+      kubelets: () => this.kubelets,
     });
     const tls = this.opts.tls;
     const onRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -115,7 +120,11 @@ export class ApiServer {
         return;
       }
       const deps = this.podStreams;
-      if (!deps || !(handleExecUpgrade(req, socket, head, deps) || handlePortForwardUpgrade(req, socket, head, deps))) socket.destroy();
+      if (deps) {
+        if (!(handleExecUpgrade(req, socket, head, deps) || handlePortForwardUpgrade(req, socket, head, deps))) socket.destroy();
+        return;
+      }
+      if (!this.kubelets?.handleUpgrade(req, socket, head)) socket.destroy();
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -157,6 +166,7 @@ export class ApiServer {
     this.ready = false;
     this.namespaces.stop();
     this.crds.stop();
+    this.serviceAddresses?.stop();
     const server = this.server;
     if (!server) return;
     await new Promise<void>((resolve) => {

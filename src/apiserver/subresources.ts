@@ -54,8 +54,13 @@ export async function handleSubresource(deps: HandlerDeps, req: IncomingMessage,
   switch (sub) {
     case 'proxy': {
       const streams = deps.podStreams?.();
-      if (!streams) throw errors.notFoundPath();
       const path = r.proxyPath ?? '/';
+      if (!streams) {
+        // The simulated nodes run in another process: relay to the kubelet of the pod's node.
+        const kubelets = deps.kubelets?.();
+        if (!kubelets) throw errors.notFoundPath();
+        return d.kind === 'Pod' ? kubelets.servePodProxy(req, res, url, ns as string, name, path) : kubelets.serveServiceProxy(req, res, url, ns as string, name, path);
+      }
       return d.kind === 'Pod'
         ? handlePodProxy(req, res, url, ns as string, name, path, streams)
         : handleServiceProxy(req, res, url, ns as string, name, path, streams);
@@ -83,6 +88,11 @@ export async function handleSubresource(deps: HandlerDeps, req: IncomingMessage,
       if (streams && sub === 'portforward') {
         streams.getPod(ns as string, name);
         throw errors.badRequest('Upgrade request required: port-forward needs a WebSocket (SPDY/3.1+portforward.k8s.io) or SPDY/3.1 upgrade');
+      }
+      const kubelets = streams ? undefined : deps.kubelets?.();
+      if (kubelets) {
+        if (sub === 'log' && method !== 'GET') throw errors.methodNotAllowed();
+        return kubelets.serveSubresource(req, res, url, ns as string, name, sub);
       }
       // Make the pod's existence errors come first, as they would on a real cluster.
       const pod = deps.storage.get(d, ns, name);

@@ -52,6 +52,8 @@ export function buildCli(): Command {
     .addOption(new Option('--insecure-http', 'serve plain HTTP without authentication (loopback addresses only)'))
     .addOption(new Option('--etcd-servers <urls>', 'keep objects in etcd v3 at these comma-separated client URLs (several kubeloop processes can share them)'))
     .addOption(new Option('--role <role>', 'what this process runs: everything, only the API server, the controllers or the simulated nodes (the last two need --etcd-servers)').choices(['all', 'apiserver', 'controllers', 'nodes']).default('all'))
+    .addOption(new Option('--kubelet-port <n>', 'with --etcd-servers: port of the kubelet server the process running the simulated nodes opens for the API servers (0 picks a free port)').default(0).argParser(intArg('--kubelet-port', 0, 65535)))
+    .addOption(new Option('--kubelet-address <ip>', 'with --etcd-servers: address the kubelet server listens on (default: --address)'))
     .addOption(new Option('--lease-duration <seconds>', 'leader-election lease duration of the controllers and nodes roles').default(15).argParser(intArg('--lease-duration', 1, 3600)))
     .action(async (opts: UpOptions) => {
       await runUp(opts);

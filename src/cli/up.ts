@@ -36,6 +36,10 @@ export interface UpOptions {
   role?: ClusterRole;
   /** Leader-election lease duration in seconds (controllers and nodes roles). */
   leaseDuration?: number;
+  /** With --etcd-servers: the port of the kubelet server of the process running the nodes (0: a free one). */
+  kubeletPort?: number;
+  /** With --etcd-servers: the address it binds (default: --address). */
+  kubeletAddress?: string;
 }
 
 /** This data dir's controller-manager identity, created on first use. */
@@ -85,16 +89,13 @@ export async function runUp(opts: UpOptions): Promise<void> {
   const clock = new AdjustableClock({ rate: opts.timeScale ?? 1 });
   let store: Store;
   if (opts.etcdServers) {
-    // Objects in etcd; this process keeps a watch cache. Losing the watch stops it (a restart reloads).
+    // Objects in etcd; this process keeps a watch cache, relisted if etcd compacts past it.
     const servers = opts.etcdServers.split(',').map((u) => u.trim()).filter(Boolean);
     try {
       store = await EtcdStore.open({
         servers,
         historyEvents: opts.watchHistory,
-        onError: (err) => {
-          process.stderr.write(`kubeloop: lost etcd: ${err.message}\n`);
-          process.exit(1);
-        },
+        onResync: (why) => process.stderr.write(`kubeloop: ${why}\n`),
       });
     } catch (err) {
       process.stderr.write(`kubeloop: ${(err as Error).message}\n`);
@@ -146,6 +147,8 @@ export async function runUp(opts: UpOptions): Promise<void> {
     ...(opts.inMemory ? {} : opts.etcdServers ? { dataDir } : { dataDir, leaderIdentity: leaderIdentity(dataDir) }),
     role,
     ...(opts.leaseDuration ? { leaseDurationMs: opts.leaseDuration * 1000 } : {}),
+    // Processes sharing etcd reach each other's kubelets over HTTPS; one process alone needs no listener.
+    ...(opts.etcdServers ? { multiProcess: { kubeletAddress: opts.kubeletAddress ?? opts.address, kubeletPort: opts.kubeletPort ?? 0 } } : {}),
     log: (component, message) => {
       if (verbose) process.stderr.write(`${component}: ${message}\n`);
     },

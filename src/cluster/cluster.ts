@@ -1,10 +1,12 @@
 // Assembles a whole cluster in one process: store, API server, the in-process client and shared informers,
 // the controller manager (behind leader election), the garbage collector, pod GC, the scheduler and the
 // simulated nodes. `kubeloop up` serves it over HTTPS; tests and benchmarks use it directly.
-import type { Pod } from 'kubernetes-types/core/v1.js';
+import type { Node, Pod } from 'kubernetes-types/core/v1.js';
 import { allKinds } from '../api/kinds/index.js';
 import { Registry } from '../api/registry.js';
+import { KubeletProxy, type PodStreamDeps } from '../apiserver/podstreams/index.js';
 import { ApiServer, type TlsConfig } from '../apiserver/server.js';
+import { listPrefix } from '../apiserver/storage/keys.js';
 import type { Clock } from '../clock/clock.js';
 import { createEventRecorder, type RecordingEventRecorder } from '../client/events.js';
 import { InformerFactory } from '../client/informer.js';
@@ -28,7 +30,10 @@ import { pvcProtectionController } from '../controllers/volume/protection-pvc.js
 import { pvProtectionController } from '../controllers/volume/protection-pv.js';
 import { LeaderElector } from '../controllers/runtime/leader.js';
 import { ControllerManager } from '../controllers/runtime/manager.js';
-import { startNodeSimulation } from '../kubelet/index.js';
+import { type NodeSimulation, startNodeSimulation } from '../kubelet/index.js';
+import type { KubeletEndpointRef } from '../kubelet/kubelet.js';
+import { publishEndpoint, readEndpoint, withdrawEndpoint } from '../kubelet/server/endpoint-record.js';
+import { KubeletServer } from '../kubelet/server/server.js';
 import { clientLookup } from '../kubelet/runtime/network.js';
 import { Metrics } from '../metrics/index.js';
 import { schedulerController } from '../scheduler/index.js';
@@ -57,6 +62,10 @@ export interface ClusterOptions {
   role?: ClusterRole;
   /** Lease duration of the leader elections (default 15 s); renew deadline and retry period scale with it. */
   leaseDurationMs?: number;
+  /** Set when several processes share the store (etcd). The simulated nodes then run behind the kubeloop-nodes
+   * Lease in role `all` too, with a kubelet server on this address and port (0: any free one) that API
+   * servers in other processes relay pod logs, exec, attach, port-forward and proxy requests to. */
+  multiProcess?: { kubeletAddress: string; kubeletPort: number };
 }
 
 export type ClusterRole = 'all' | 'apiserver' | 'controllers' | 'nodes';
@@ -75,6 +84,7 @@ export class Cluster {
   private nodeLifecycle?: NodeLifecycleHandle;
   private nodes?: { stop(): Promise<void> };
   private nodeElector?: LeaderElector;
+  private kubeletServer?: KubeletServer;
 
   constructor(private readonly opts: ClusterOptions) {
     this.server = new ApiServer({ store: opts.store, registry: this.registry, clock: opts.clock, metrics: this.metrics, ...(opts.tls ? { tls: opts.tls } : {}) });
@@ -99,6 +109,7 @@ export class Cluster {
   async startControlPlane(): Promise<void> {
     const role = this.opts.role ?? 'all';
     if (role === 'all' || role === 'apiserver') await this.server.namespaces.start();
+    if ((role === 'all' || role === 'apiserver') && this.opts.multiProcess) this.relayPodStreams();
     if (role === 'apiserver') {
       this.informers.start();
       return;
@@ -108,7 +119,36 @@ export class Cluster {
       this.informers.start();
       return;
     }
-    await this.startControllers(role === 'all');
+    // On a shared store several `all` processes would otherwise all run the same kubelets and fight over pods.
+    const nodesHere = role === 'all' && !this.opts.multiProcess;
+    await this.startControllers(nodesHere);
+    if (role === 'all' && this.opts.multiProcess) this.startNodesBehindLease();
+  }
+
+  /** API servers of a multi-process cluster reach the kubelets of whichever process runs the nodes. */
+  private relayPodStreams(): void {
+    const pods = this.registry.kind('', 'Pod');
+    const nodes = this.registry.kind('', 'Node');
+    if (!pods || !nodes) return;
+    const storage = this.server.storage;
+    this.server.kubelets = new KubeletProxy({
+      getPod: (ns, n) => storage.get(pods, ns, n) as unknown as Pod,
+      getNode: (n) => this.opts.store.get(`${listPrefix(nodes)}${n}`)?.object as unknown as Node | undefined,
+      endpoint: (record) => readEndpoint(this.opts.store, record),
+      cluster: clientLookup(this.client),
+    });
+  }
+
+  /** What the pod stream handlers need from a running node simulation in this process. */
+  private localStreams(sim: NodeSimulation): PodStreamDeps | undefined {
+    const pods = this.registry.kind('', 'Pod');
+    if (!pods) return undefined;
+    return {
+      getPod: (ns, n) => this.server.storage.get(pods, ns, n) as unknown as Pod,
+      containers: sim.containers,
+      cluster: clientLookup(this.client),
+      clock: this.opts.clock,
+    };
   }
 
   private electionTiming(): { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number } {
@@ -117,9 +157,10 @@ export class Cluster {
     return { leaseDurationMs: lease, renewDeadlineMs: Math.round((lease * 2) / 3), retryPeriodMs: Math.max(100, Math.round((lease * 2) / 15)) };
   }
 
-  private startNodeSim() {
+  private startNodeSim(kubeletEndpoint?: KubeletEndpointRef) {
     const { clock } = this.opts;
     return startNodeSimulation({
+      ...(kubeletEndpoint ? { kubeletEndpoint } : {}),
       client: this.client,
       informers: this.informers,
       clock,
@@ -134,27 +175,48 @@ export class Cluster {
     });
   }
 
-  /** `--role nodes`: one process at a time runs the kubelets (they would fight over the same pods otherwise). */
+  /** `--role nodes` (and `all` on a shared store): one process at a time runs the kubelets (they would fight over
+   * the same pods otherwise). With several processes, the holder also serves the kubelet API and publishes where. */
   private startNodesBehindLease(): void {
     let starting: Promise<void> | undefined;
-    this.nodeElector = new LeaderElector({
+    let streams: PodStreamDeps | undefined;
+    const elector = new LeaderElector({
       client: this.client,
       clock: this.opts.clock,
       name: 'kubeloop-nodes',
       ...this.electionTiming(),
       onStartedLeading: () => {
         this.opts.log?.('kubelet', 'took the kubeloop-nodes lease: starting the simulated nodes');
-        starting = this.startNodeSim().then((sim) => {
+        starting = (async () => {
+          let endpoint: KubeletEndpointRef | undefined;
+          const multi = this.opts.multiProcess;
+          if (multi) {
+            const server = await KubeletServer.start({ address: multi.kubeletAddress, port: multi.kubeletPort, deps: () => streams });
+            this.kubeletServer = server;
+            await publishEndpoint(this.opts.store, elector.identity, { url: server.url, token: server.token });
+            endpoint = { port: server.port, record: elector.identity };
+            this.opts.log?.('kubelet', `kubelet server listening on ${server.url}`);
+          }
+          const sim = await this.startNodeSim(endpoint);
           this.nodes = sim;
-        });
+          streams = this.localStreams(sim);
+          // The API server of this process serves pod streams from its own nodes, without a network hop.
+          if ((this.opts.role ?? 'all') === 'all') this.server.podStreams = streams;
+        })().catch((err) => this.opts.log?.('kubelet', `starting the simulated nodes failed: ${(err as Error).message}`));
       },
       onStoppedLeading: async () => {
         await starting;
+        this.server.podStreams = undefined;
+        streams = undefined;
         await this.nodes?.stop();
         this.nodes = undefined;
+        await this.kubeletServer?.close();
+        this.kubeletServer = undefined;
+        await withdrawEndpoint(this.opts.store, elector.identity).catch(() => undefined);
       },
     });
-    this.nodeElector.start();
+    this.nodeElector = elector;
+    elector.start();
   }
 
   private async startControllers(withNodes: boolean): Promise<void> {
@@ -198,15 +260,7 @@ export class Cluster {
 
     const sim = withNodes ? await this.startNodeSim() : undefined;
     this.nodes = sim;
-    const pods = this.registry.kind('', 'Pod');
-    if (pods && sim) {
-      this.server.podStreams = {
-        getPod: (ns, n) => this.server.storage.get(pods, ns, n) as unknown as Pod,
-        containers: sim.containers,
-        cluster: clientLookup(this.client),
-        clock,
-      };
-    }
+    if (sim) this.server.podStreams = this.localStreams(sim);
 
     this.elector = new LeaderElector({
       client: this.client,
@@ -262,6 +316,7 @@ export class Cluster {
     await this.elector?.stop();
     await this.nodeElector?.stop();
     await this.nodes?.stop();
+    await this.kubeletServer?.close();
     this.informers.stop();
     for (const r of this.recorders) r.stop();
     await this.server.close();

@@ -18,6 +18,7 @@ import { isTerminalPhase } from './pod/phase.js';
 import { PodWorker, type PodWorkerContext } from './pod/pod-worker.js';
 import { errorCode } from './pod/status-writer.js';
 import { Random } from './random.js';
+import { KUBELET_ENDPOINT_ANNOTATION } from './server/endpoint-record.js';
 import type { ContainerRuntime } from './runtime/process.js';
 import type { TimerWheel, WheelHandle } from './timer-wheel.js';
 import type { TimingProfile } from './timing.js';
@@ -38,7 +39,15 @@ export interface KubeletOptions {
   objects?: NodeObjects;
   /** The simulation created this Node a moment ago with its first status (so no condition flips later). */
   registeredNow?: boolean;
+  /** This process's kubelet server (several processes share the cluster): its port goes in the status, and the
+   * Node's annotation names the record API servers find it by. */
+  endpoint?: KubeletEndpointRef;
   log(message: string, err?: unknown): void;
+}
+
+export interface KubeletEndpointRef {
+  port: number;
+  record: string;
 }
 
 export class SimulatedKubelet {
@@ -266,6 +275,12 @@ export class SimulatedKubelet {
           changed = true;
         }
       }
+      const endpoint = this.opts.endpoint;
+      if (endpoint && annotations[KUBELET_ENDPOINT_ANNOTATION] !== endpoint.record) {
+        // A new nodes process took over: API servers must reach this kubelet server from now on.
+        annotations[KUBELET_ENDPOINT_ANNOTATION] = endpoint.record;
+        changed = true;
+      }
       const spec = { ...(node.spec ?? {}) };
       if (!spec.podCIDR) {
         spec.podCIDR = this.podCIDR;
@@ -311,6 +326,7 @@ export class SimulatedKubelet {
       images: this.images.list(),
       current: this.node.status,
       now,
+      ...(this.opts.endpoint ? { kubeletPort: this.opts.endpoint.port } : {}),
     });
     const due = now - this.lastPostAt >= this.opts.timing.nodeStatusReportMs;
     if (!force && !due && sameNodeStatus(status, this.lastPosted) && sameNodeStatus(status, this.node.status)) return;

@@ -17,7 +17,8 @@ import type { InformerFactory, SharedInformer } from '../client/informer.js';
 import type { Clock } from '../clock/clock.js';
 import { type CatalogFile, ImageCatalog } from './images/catalog.js';
 import { CatalogConfigMap } from './images/configmap.js';
-import { SimulatedKubelet } from './kubelet.js';
+import { type KubeletEndpointRef, SimulatedKubelet } from './kubelet.js';
+import { KUBELET_ENDPOINT_ANNOTATION } from './server/endpoint-record.js';
 import type { ConfigLookup, NodeObjects } from './pod/config-refs.js';
 import { chooseIndex, machineIdentity, nodeInternalIP, nodePodCIDR } from './node/identity.js';
 import { buildNodeStatus, registrationObject } from './node/node-status.js';
@@ -56,6 +57,8 @@ export interface NodeSimulationOptions {
    * exists, else events are dropped. */
   eventRecorder?: (nodeName: string) => EventRecorder;
   log?: (message: string, err?: unknown) => void;
+  /** The kubelet server of this process, when the cluster spans several processes (see KubeletOptions). */
+  kubeletEndpoint?: KubeletEndpointRef;
 }
 
 export interface NodeSimulation {
@@ -176,6 +179,7 @@ class Simulation implements NodeSimulation {
   /** First start: the kubelets of node-1..node-N register their Nodes, status included. */
   private async registerInitialNodes(count: number): Promise<void> {
     const now = this.opts.clock.now();
+    const endpoint = this.opts.kubeletEndpoint;
     await Promise.all(
       Array.from({ length: count }, async (_, i) => {
         const index = i + 1;
@@ -187,10 +191,11 @@ class Simulation implements NodeSimulation {
           images: this.catalog.nodeImages().map((img) => ({ names: [img.imageID, img.fullName], sizeBytes: img.sizeBytes })).sort((a, b) => b.sizeBytes - a.sizeBytes),
           current: undefined,
           now,
+          ...(endpoint ? { kubeletPort: endpoint.port } : {}),
         });
         this.registering.add(name);
         try {
-          await this.opts.client.create(nodeDescriptor, undefined, registrationObject(name, nodePodCIDR(index), status) as unknown as KubeObject);
+          await this.opts.client.create(nodeDescriptor, undefined, registrationObject(name, nodePodCIDR(index), status, endpoint ? { [KUBELET_ENDPOINT_ANNOTATION]: endpoint.record } : {}) as unknown as KubeObject);
         } catch (err) {
           this.registering.delete(name);
           if ((err as { code?: number }).code !== 409) this.log(`registering ${name} failed`, err);
@@ -223,6 +228,7 @@ class Simulation implements NodeSimulation {
       lookupConfig: this.lookupConfig,
       objects: this.objects,
       registeredNow,
+      ...(this.opts.kubeletEndpoint ? { endpoint: this.opts.kubeletEndpoint } : {}),
       log: this.log,
     });
     this.kubelets.set(name, kubelet);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createServer, type Server, type Socket, connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Etcd3 } from 'etcd3';
 import type { KubeObject } from '../api/types.js';
@@ -129,4 +130,64 @@ describe('EtcdStore', () => {
   it('fails clearly when etcd cannot be reached', async () => {
     await assert.rejects(() => EtcdStore.open({ servers: ['http://127.0.0.1:1'], dialTimeoutMs: 300 }), /cannot reach etcd/);
   });
+
+  it('relists when etcd compacted past its watch while it was cut off, and carries on', async () => {
+    await admin.delete().prefix('/registry/').exec();
+    const proxy = await cuttableProxy(new URL(etcd.url));
+    const s = await EtcdStore.open({ servers: [proxy.url] });
+    await s.create('/core/configmaps/ns/keep', obj('keep'));
+    await s.create('/core/configmaps/ns/change', obj('change'));
+    await s.create('/core/configmaps/ns/gone', obj('gone'));
+    const seen: StoreEvent[] = [];
+    s.watch('/core/configmaps/', s.revision(), (e) => seen.push(e));
+    proxy.cut();
+    // Meanwhile another client changes things and etcd compacts its history past the cache's revision.
+    await admin.put('/registry/configmaps/ns/change').value(JSON.stringify(obj('change', { data: { v: '2' } }))).exec();
+    await admin.delete().key('/registry/configmaps/ns/gone').exec();
+    const put = await admin.put('/registry/configmaps/ns/new').value(JSON.stringify(obj('new'))).exec();
+    await admin.kv.compact({ revision: put.header.revision, physical: true });
+    proxy.resume();
+    await until(() => s.stats.resyncs === 1 && s.get('/core/configmaps/ns/new') !== undefined, 20_000);
+    assert.equal(s.get('/core/configmaps/ns/gone'), undefined);
+    assert.deepEqual(s.get('/core/configmaps/ns/change')?.object.data, { v: '2' });
+    assert.deepEqual(seen.map((e) => `${e.type} ${e.key.split('/').pop()}`).sort(), ['ADDED new', 'DELETED gone', 'MODIFIED change']);
+    // It follows etcd again: writes resolve and changes made elsewhere arrive.
+    const w = await s.update('/core/configmaps/ns/keep', obj('keep', { data: { v: '3' } }));
+    assert.ok(w.modRevision > Number(put.header.revision));
+    await admin.put('/registry/configmaps/ns/later').value(JSON.stringify(obj('later'))).exec();
+    await until(() => s.get('/core/configmaps/ns/later') !== undefined);
+    await s.close();
+    await proxy.close();
+  });
 });
+
+/** A TCP proxy to etcd whose connections can be cut and refused for a while (a network partition). */
+async function cuttableProxy(target: URL): Promise<{ url: string; cut(): void; resume(): void; close(): Promise<void> }> {
+  let open = true;
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    if (!open) return client.destroy();
+    const upstream = connect(Number(target.port), target.hostname);
+    for (const sk of [client, upstream]) {
+      sockets.add(sk);
+      sk.on('close', () => sockets.delete(sk));
+      sk.on('error', () => sk.destroy());
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cut() {
+      open = false;
+      for (const sk of sockets) sk.destroy();
+    },
+    resume() {
+      open = true;
+    },
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}

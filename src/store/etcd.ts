@@ -13,9 +13,11 @@
 // - Read-your-writes: a write resolves only once the cache has applied the write's revision from the watch,
 //   so a get or list right after it sees it (and the watch cache never misses a write that was acknowledged).
 // - Watch history: the cache keeps the last `historyEvents` events (resume within that window); older
-//   revisions, and revisions before the cache was loaded, get 410 Gone. If the etcd watch itself is lost
-//   (etcd compacted past the cache's revision while disconnected; etcd3 reports that only as an anonymous
-//   "Watcher canceled" error), the store fails: `onError` is called and the process should restart and reload.
+//   revisions, and revisions before the cache was loaded, get 410 Gone (as kube-apiserver's watch cache answers).
+// - If etcd cancels the cache's watch (it compacted past the cache's revision while this process was
+//   disconnected; etcd3 reports that only as an anonymous "Watcher canceled" error), the store relists: it
+//   reads a new snapshot, hands the differences to live watchers as events and follows on from the snapshot
+//   (MemoryStore.resync), as a reflector relists after 410 Gone. Pending writes wait for it.
 // - durable() resolves at once: etcd acknowledged every write (raft-committed and fsynced) before it resolved.
 import type { Etcd3, IKeyValue, ITxnResponse, IWatchResponse, Watcher } from 'etcd3';
 import type { KubeObject } from '../api/types.js';
@@ -28,8 +30,8 @@ export interface EtcdStoreOptions {
   servers: string[];
   /** Events a watch can resume through (the watch cache's window). */
   historyEvents?: number;
-  /** Called once when the store can no longer follow etcd (watch lost); later writes reject. */
-  onError?: (err: Error) => void;
+  /** Told when the cache lost its etcd watch and relists (logging). */
+  onResync?: (why: string) => void;
   /** Dial timeout for the first connection, in ms (default 5000). */
   dialTimeoutMs?: number;
 }
@@ -67,6 +69,27 @@ function decode(key: string, kv: IKeyValue): Entry {
   return { key, object: deepFreeze(o), modRevision: rev };
 }
 
+/** Every object under /registry/, read in pages at the revision of the first page (one consistent snapshot). */
+async function snapshot(client: Etcd3): Promise<{ entries: Entry[]; revision: number }> {
+  const entries: Entry[] = [];
+  let start = ROOT;
+  let revision: string | undefined;
+  for (;;) {
+    let range = client.getAll().inRange({ start, end: ROOT_END }).limit(LOAD_PAGE);
+    if (revision !== undefined) range = range.revision(revision);
+    const res = await range.exec();
+    revision ??= res.header.revision;
+    for (const kv of res.kvs) {
+      const key = storeKey(kv.key.toString());
+      if (key) entries.push(decode(key, kv));
+    }
+    const last = res.kvs[res.kvs.length - 1];
+    if (!res.more || !last) break;
+    start = `${last.key.toString()}\0`;
+  }
+  return { entries, revision: Number(revision) };
+}
+
 interface Waiter {
   revision: number;
   resolve: () => void;
@@ -80,10 +103,10 @@ export class EtcdStore extends MemoryReads implements Store {
   private waiters: Waiter[] = [];
   /** Entries this process wrote, by revision, until the watch delivers them (reused instead of re-parsing). */
   private readonly own = new Map<number, Entry>();
-  private failed: Error | undefined;
   private closed = false;
   /** Counters for tests and benchmarks. */
-  readonly stats = { loaded: 0, events: 0, txns: 0, conflicts: 0 };
+  readonly stats = { loaded: 0, events: 0, txns: 0, conflicts: 0, resyncs: 0 };
+  private resyncing = false;
 
   /** Connects, loads every object under /registry/ into the cache and starts following changes. */
   static async open(opts: EtcdStoreOptions): Promise<EtcdStore> {
@@ -96,25 +119,9 @@ export class EtcdStore extends MemoryReads implements Store {
       grpcOptions: { 'grpc.max_receive_message_length': 512 * 1024 * 1024 },
     });
     try {
-      // Pages of keys, all read at the revision of the first page (one consistent snapshot).
-      const entries: Entry[] = [];
-      let start = ROOT;
-      let revision: string | undefined;
-      for (;;) {
-        let range = client.getAll().inRange({ start, end: ROOT_END }).limit(LOAD_PAGE);
-        if (revision !== undefined) range = range.revision(revision);
-        const res = await range.exec();
-        revision ??= res.header.revision;
-        for (const kv of res.kvs) {
-          const key = storeKey(kv.key.toString());
-          if (key) entries.push(decode(key, kv));
-        }
-        const last = res.kvs[res.kvs.length - 1];
-        if (!res.more || !last) break;
-        start = `${last.key.toString()}\0`;
-      }
-      const store = new EtcdStore(client, opts, Number(revision), entries);
-      await store.follow(Number(revision));
+      const { entries, revision } = await snapshot(client);
+      const store = new EtcdStore(client, opts, revision, entries);
+      await store.follow(revision);
       return store;
     } catch (err) {
       client.close();
@@ -142,7 +149,35 @@ export class EtcdStore extends MemoryReads implements Store {
       .create();
     this.watcher = watcher;
     watcher.on('data', (res: IWatchResponse) => this.onWatch(res));
-    watcher.on('error', (err: Error) => this.fail(new Error(`etcd watch lost (history compacted or cancelled): ${err.message}`)));
+    watcher.on('error', (err: Error) => this.relist(watcher, err));
+  }
+
+  /** The watch was cancelled: read a new snapshot, apply its differences, follow on from it. Retries until
+   * etcd answers (or the store closes); writes meanwhile are committed in etcd and wait for the cache. */
+  private relist(lost: Watcher, err: Error): void {
+    if (this.closed || this.resyncing || lost !== this.watcher) return;
+    this.resyncing = true;
+    this.watcher = undefined;
+    this.stats.resyncs++;
+    this.opts.onResync?.(`etcd watch lost (${err.message}); relisting from a new snapshot`);
+    lost.removeAllListeners('data');
+    lost.cancel().catch(() => undefined);
+    void (async () => {
+      for (let delay = 100; !this.closed; delay = Math.min(delay * 2, 5000)) {
+        try {
+          const { entries, revision } = await snapshot(this.client);
+          if (this.closed) return;
+          this.mem.resync(entries, revision);
+          for (const rev of this.own.keys()) if (rev <= revision) this.own.delete(rev);
+          this.wake();
+          await this.follow(revision);
+          this.resyncing = false;
+          return;
+        } catch {
+          await new Promise((r) => setTimeout(r, delay));
+        }
+      }
+    })();
   }
 
   private onWatch(res: IWatchResponse): void {
@@ -171,17 +206,8 @@ export class EtcdStore extends MemoryReads implements Store {
     if (i > 0) this.waiters.splice(0, i);
   }
 
-  private fail(err: Error): void {
-    if (this.failed || this.closed) return;
-    this.failed = err;
-    for (const w of this.waiters) w.reject(err);
-    this.waiters = [];
-    this.opts.onError?.(err);
-  }
-
   /** Resolves once the cache has applied `revision` (read-your-writes). */
   private caughtUp(revision: number): Promise<void> {
-    if (this.failed) return Promise.reject(this.failed);
     if (this.mem.revision() >= revision) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const w: Waiter = { revision, resolve, reject };
@@ -193,7 +219,6 @@ export class EtcdStore extends MemoryReads implements Store {
   }
 
   private writable(): void {
-    if (this.failed) throw this.failed;
     if (this.closed) throw new Error('store is closed');
   }
 
@@ -281,7 +306,7 @@ export class EtcdStore extends MemoryReads implements Store {
 
   /** etcd acknowledged every write before it resolved: nothing more to wait for. */
   durable(_revision: number): Promise<void> {
-    return this.failed ? Promise.reject(this.failed) : Promise.resolve();
+    return Promise.resolve();
   }
 
   /** The underlying client (leader election and tests). */

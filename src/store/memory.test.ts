@@ -66,4 +66,27 @@ describe('MemoryStore', () => {
     s.watch('/core/pods/', s.oldestWatchableRevision(), (e) => seen.push(e));
     assert.equal(seen.length, 3);
   });
+
+  it('resync brings a cache to a snapshot: changes as events at their revisions, deletions at free ones', () => {
+    const s = new MemoryStore();
+    const keep = s.createSync('/core/configmaps/ns/keep', obj('keep'));
+    s.createSync('/core/configmaps/ns/change', obj('change'));
+    s.createSync('/core/configmaps/ns/gone', obj('gone'));
+    const before = s.revision();
+    const seen: StoreEvent[] = [];
+    s.watch('/core/', before, (e) => seen.push(e));
+    // The remote store moved on: "change" rewritten at before+3, "new" created at before+5, "gone" deleted
+    // somewhere in between; the snapshot was read at before+6.
+    const at = (key: string, rev: number, o: KubeObject) => ({ key, modRevision: rev, object: { ...o, metadata: { ...o.metadata, resourceVersion: String(rev) } } });
+    s.resync([keep, at('/core/configmaps/ns/change', before + 3, obj('change', { data: { v: '2' } })), at('/core/configmaps/ns/new', before + 5, obj('new'))], before + 6);
+    assert.deepEqual(
+      seen.map((e) => `${e.type} ${e.key.split('/').pop()} ${e.revision}`),
+      [`DELETED gone ${before + 1}`, `MODIFIED change ${before + 3}`, `ADDED new ${before + 5}`],
+    );
+    assert.equal(s.revision(), before + 6);
+    assert.equal(s.get('/core/configmaps/ns/gone'), undefined);
+    // What happened between is unknown now: resuming from before the snapshot is Gone.
+    assert.throws(() => s.watch('/core/', before + 2, () => {}), GoneError);
+    s.watch('/core/', before + 6, () => {});
+  });
 });

@@ -161,6 +161,47 @@ export class MemoryStore implements Store {
     this.compactedRev = Math.max(state.compactedRevision, first ? first.revision - 1 : state.compactedRevision);
   }
 
+  /**
+   * Brings a cache whose event stream broke up to a snapshot read at `revision` (etcd compacted the history
+   * the cache needed). The differences go to live watchers as events: a changed or new object at its own
+   * revision, a vanished one at a revision no surviving object carries (its real deletion revision is gone
+   * with the history). The revisions in between are then unknown, so watches can resume only from
+   * `revision` on.
+   */
+  resync(entries: Entry[], revision: number): void {
+    const seen = new Set<string>();
+    const puts: Entry[] = [];
+    for (const e of entries) {
+      seen.add(e.key);
+      if (this.get(e.key)?.modRevision !== e.modRevision) puts.push(e);
+    }
+    puts.sort((a, b) => a.modRevision - b.modRevision);
+    const taken = new Set(puts.map((e) => e.modRevision));
+    const deletes: Array<{ key: string; revision: number }> = [];
+    let free = this.rev + 1;
+    for (const b of this.buckets.values()) {
+      for (const key of b.entries.keys()) {
+        if (seen.has(key)) continue;
+        while (taken.has(free)) free++;
+        deletes.push({ key, revision: free++ });
+      }
+    }
+    let d = 0;
+    for (const put of puts) {
+      while (d < deletes.length && (deletes[d] as { revision: number }).revision < put.modRevision) {
+        const del = deletes[d++] as { key: string; revision: number };
+        this.applyExternal('DELETE', del.key, del.revision);
+      }
+      this.applyExternal('PUT', put.key, put.modRevision, put);
+    }
+    for (; d < deletes.length; d++) {
+      const del = deletes[d] as { key: string; revision: number };
+      this.applyExternal('DELETE', del.key, del.revision);
+    }
+    this.rev = Math.max(this.rev, revision);
+    this.compactedRev = Math.max(this.compactedRev, this.rev);
+  }
+
   /** Delivers held-back events up to `revision` to watchers (see deferDelivery). */
   publish(revision: number): void {
     while (this.unpublishedStart < this.unpublished.length) {

@@ -1,7 +1,9 @@
 // End-to-end: several kubeloop processes on one etcd (Debian's etcd-server, started here on free ports). Two
 // API servers serve the same objects and watches; one controllers process and one nodes process act behind
 // their Leases; when the controllers process is killed with SIGKILL, a new one takes over within the lease
-// duration and converges without duplicate pods.
+// duration and converges without duplicate pods. Pod streams (logs, exec, port-forward) reach the nodes
+// process's kubelet server through either API server, also after another nodes process takes over; and two
+// `--role all` processes on one etcd run the kubelets once between them.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { type EtcdServer, startEtcd } from '../../src/store/testdata/etcd-server.js';
 import { kube } from './expect.js';
 import { type Cluster, startKubeloop } from './harness.js';
-import { REPO_ROOT } from './kubectl.js';
+import { REPO_ROOT, findKubectl } from './kubectl.js';
 
 let etcd: EtcdServer;
 let a: Cluster;
@@ -103,6 +105,130 @@ describe('several kubeloop processes on one etcd', () => {
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(lines(await viaA.ok(['get', 'pods', '-l', 'app=web', '--no-headers'])), 5);
     const holder = await viaB.ok(['get', 'lease', '-n', 'kube-system', 'kube-controller-manager', '-o', 'jsonpath={.spec.holderIdentity}']);
+    assert.ok(holder.length > 0);
+  });
+});
+
+const quiet = async <T>(p: Promise<T>): Promise<T | undefined> => p.catch(() => undefined);
+
+/** `kubectl port-forward pod/NAME :80` through `c`; resolves with the local port and the child to kill. */
+async function portForward(c: Cluster, pod: string, extraEnv: Record<string, string> = {}): Promise<{ port: number; stop: () => void }> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !/^(KUBECONFIG|KUBECACHEDIR|KUBERC|KUBECTL_.*)$/.test(k)) env[k] = v;
+  const pf = spawn(await findKubectl(), ['port-forward', `pod/${pod}`, ':80'], { env: { ...env, ...extraEnv, HOME: c.home, KUBECONFIG: c.kubeconfig } });
+  let out = '';
+  pf.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`no forwarding line: ${out}`)), 20_000);
+    pf.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /Forwarding from 127\.0\.0\.1:(\d+) -> 80/.exec(out);
+      if (m) {
+        clearTimeout(t);
+        resolve(Number(m[1]));
+      }
+    });
+  }).catch((err: Error) => {
+    pf.kill();
+    throw err;
+  });
+  return { port, stop: () => pf.kill() };
+}
+
+const TICKER = 'i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done';
+
+describe('pod streams across processes: API servers relay to the kubelet of the nodes process', () => {
+  it('logs, logs -f, exec, exec -i and port-forward through API server B', async () => {
+    await viaA.ok(['run', 'ticker', '--image=busybox', '--', 'sh', '-c', TICKER]);
+    await viaA.ok(['run', 'web', '--image=nginx', '--port=80']);
+    await viaB.ok(['wait', '--for=condition=Ready', 'pod/ticker', 'pod/web', '--timeout=60s']);
+    // The Node says where its kubelet is: the nodes process's real port and the record API servers read.
+    const port = await viaB.ok(['get', 'node', 'node-1', '-o', 'jsonpath={.status.daemonEndpoints.kubeletEndpoint.Port}']);
+    assert.ok(Number(port) > 0 && Number(port) !== 10250, `kubelet port ${port}`);
+    assert.notEqual(await viaB.ok(['get', 'node', 'node-1', '-o', "jsonpath={.metadata.annotations['kubeloop\\.dev/kubelet-endpoint']}"]), '');
+
+    await viaB.eventually(['logs', 'ticker'], (o) => /^tick 0\ntick 1\n/.test(o), 'ticker logs through B', 30_000);
+    // Following: lines arrive, then the interrupted kubectl ends the stream.
+    const follow = await b.kubectl(['logs', '-f', 'ticker', '--tail=1'], { timeoutMs: 3500 });
+    assert.equal(follow.code, -1, 'kubectl logs -f keeps following until killed');
+    assert.ok(follow.stdout.trim().split('\n').filter((l) => /^tick \d+$/.test(l)).length >= 2, `followed lines: ${follow.stdout}`);
+
+    assert.equal(await viaB.ok(['exec', 'ticker', '--', 'echo', 'hi']), 'hi\n');
+    assert.equal(await viaB.ok(['exec', '-i', 'ticker', '--', 'cat'], { stdin: 'piped in\n' }), 'piped in\n');
+    const failed = await b.kubectl(['exec', 'ticker', '--', 'sh', '-c', 'exit 3']);
+    assert.equal(failed.code, 3);
+
+    // SPDY inside a WebSocket (kubectl's default) and plain SPDY (its fallback) both pass through the relay.
+    for (const env of [{}, { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }] as Array<Record<string, string>>) {
+      const pf = await portForward(b, 'web', env);
+      try {
+        const res = await fetch(`http://127.0.0.1:${pf.port}/`);
+        assert.equal(res.status, 200);
+        assert.match(await res.text(), /Welcome to nginx!/);
+      } finally {
+        pf.stop();
+      }
+    }
+    // A pod nobody scheduled: kube-apiserver's answer.
+    await viaA.ok(['run', 'nowhere', '--image=busybox', '--overrides={"apiVersion":"v1","spec":{"nodeSelector":{"no":"such-node"}}}', '--', 'sleep', '3600']);
+    const r = await b.kubectl(['logs', 'nowhere']);
+    assert.notEqual(r.code, 0);
+    assert.match(r.stderr, /pod nowhere does not have a host assigned/);
+  });
+
+  it('after the nodes process is killed, the next one takes the lease and logs work through its endpoint', async () => {
+    const old = [...workers].find((w) => /nodes is running/.test(w.log()));
+    assert.ok(old);
+    const before = await viaB.ok(['get', 'node', 'node-1', '-o', 'jsonpath={.status.daemonEndpoints.kubeletEndpoint.Port}']);
+    await killWorker(old);
+    // While nobody serves the nodes, a stream request fails with a clear message and B keeps serving.
+    const down = await b.kubectl(['logs', 'ticker']);
+    assert.notEqual(down.code, 0);
+    assert.match(down.stderr, /connection refused|no kubelet is serving node/);
+    await startWorker('nodes');
+    await viaB.eventually(['get', 'node', 'node-1', '-o', 'jsonpath={.status.daemonEndpoints.kubeletEndpoint.Port}'], (o) => o !== '' && o !== before, 'node-1 pointing at the new kubelet server', 45_000);
+    await viaB.eventually(['logs', 'ticker'], (o) => /tick \d+/.test(o), 'ticker logs through the new nodes process', 45_000);
+    assert.equal(await viaA.ok(['exec', 'ticker', '--', 'echo', 'again']), 'again\n');
+  });
+});
+
+describe('two --role all processes on one etcd', () => {
+  let etcd2: EtcdServer;
+  let c: Cluster;
+  let d: Cluster;
+  const viaC = kube(() => c);
+  const viaD = kube(() => d);
+  const args = () => ['--etcd-servers', etcd2.url, '--timing', 'instant', '--nodes', '2', '--lease-duration', String(LEASE_SECONDS)];
+
+  before(async () => {
+    etcd2 = await startEtcd();
+    c = await startKubeloop({ durable: true, args: args() });
+    d = await startKubeloop({ durable: true, args: args() });
+  });
+
+  after(async () => {
+    await quiet(d?.stop());
+    await quiet(c?.stop());
+    await quiet(etcd2?.stop());
+  });
+
+  it('exactly one runs the kubelets, and logs and exec work through both API servers', async () => {
+    await viaC.ok(['run', 'ticker', '--image=busybox', '--', 'sh', '-c', TICKER]);
+    await viaD.ok(['wait', '--for=condition=Ready', 'pod/ticker', '--timeout=60s']);
+    for (const via of [viaC, viaD]) {
+      await via.eventually(['logs', 'ticker'], (o) => /^tick 0\ntick 1\n/.test(o), 'ticker logs', 30_000);
+      assert.equal(await via.ok(['exec', 'ticker', '--', 'echo', 'hi']), 'hi\n');
+    }
+    // Not double-started: one container start, no restarts, one kubelet start per node.
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(await viaD.ok(['get', 'pod', 'ticker', '-o', 'jsonpath={.status.containerStatuses[0].restartCount}']), '0');
+    const started = await viaC.ok(['get', 'events', '--field-selector', 'involvedObject.name=ticker,reason=Started', '-o', 'jsonpath={range .items[*]}{.count}{"\\n"}{end}']);
+    assert.deepEqual(started.trim().split('\n'), ['1'], `Started events of ticker: ${started}`);
+    for (const node of ['node-1', 'node-2']) {
+      const starts = await viaD.ok(['get', 'events', '--field-selector', `involvedObject.name=${node},reason=Starting`, '-o', 'jsonpath={range .items[*]}{.count}{"\\n"}{end}']);
+      assert.deepEqual(starts.trim().split('\n'), ['1'], `kubelet Starting events of ${node}: ${starts}`);
+    }
+    const holder = await viaD.ok(['get', 'lease', '-n', 'kube-system', 'kubeloop-nodes', '-o', 'jsonpath={.spec.holderIdentity}']);
     assert.ok(holder.length > 0);
   });
 });

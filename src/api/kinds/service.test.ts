@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AdmissionRequest } from '../../apiserver/storage/admission.js';
-import { ApiError } from '../errors.js';
 import type { KubeObject } from '../types.js';
 import { created, createErrors, fromYaml, row, updated, updateErrors } from './kind-test-util.js';
-import { createServiceAllocator, reserveServiceAddresses, serviceAddressAdmission } from './service-alloc.js';
 import { serviceDescriptor as d } from './service.js';
 
 // The Service of the tutorial's mysts.yaml.
@@ -25,16 +22,6 @@ spec:
 
 function svc(spec: Record<string, unknown>, name = 'web'): KubeObject {
   return { apiVersion: 'v1', kind: 'Service', metadata: { name }, spec };
-}
-
-function seqRandom(): () => number {
-  return () => 0;
-}
-
-function admit(plugin: ReturnType<typeof serviceAddressAdmission>, req: Partial<AdmissionRequest> & { object: KubeObject }): AdmissionRequest {
-  const full = { operation: 'CREATE', descriptor: d, dryRun: false, ...req } as AdmissionRequest;
-  plugin.admit(full);
-  return full;
 }
 
 describe('Service defaults', () => {
@@ -144,69 +131,6 @@ describe('Service validation', () => {
     assert.deepEqual((next.spec as any).clusterIPs, ['10.96.10.10']);
     assert.equal((next.spec as any).ports[0].nodePort, 30080);
     assert.deepEqual(updateErrors(d, next, old), []);
-  });
-});
-
-describe('Service address allocation', () => {
-  it('hands out a cluster IP from 10.96.0.0/12 and node ports from 30000-32767', () => {
-    const alloc = createServiceAllocator({ random: seqRandom() });
-    const plugin = serviceAddressAdmission(alloc);
-    const s = created(d, svc({ type: 'NodePort', ports: [{ port: 80 }, { name: 'dns', port: 53, protocol: 'UDP' }] }));
-    (s.spec as any).ports[0].name = 'http';
-    admit(plugin, { object: s });
-    const spec = s.spec as any;
-    assert.match(spec.clusterIP, /^10\.(9[6-9]|10[0-9]|11[01])\.\d+\.\d+$/);
-    assert.deepEqual(spec.clusterIPs, [spec.clusterIP]);
-    for (const p of spec.ports) assert.ok(p.nodePort >= 30000 && p.nodePort <= 32767);
-    assert.deepEqual(createErrors(d, s), []);
-  });
-
-  it('refuses an address or port already in use, with kube texts', () => {
-    const alloc = createServiceAllocator();
-    reserveServiceAddresses(alloc, created(d, svc({ type: 'NodePort', clusterIP: '10.96.0.10', ports: [{ port: 80, nodePort: 30080 }] })));
-    const plugin = serviceAddressAdmission(alloc);
-    const ipTaken = created(d, svc({ clusterIP: '10.96.0.10', ports: [{ port: 80 }] }, 'other'));
-    assert.throws(
-      () => admit(plugin, { object: ipTaken }),
-      (e: ApiError) =>
-        e.message === 'Service "other" is invalid: spec.clusterIPs: Invalid value: []string{"10.96.0.10"}: failed to allocate IP 10.96.0.10: provided IP is already allocated',
-    );
-    const portTaken = created(d, svc({ type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] }, 'other'));
-    assert.throws(
-      () => admit(plugin, { object: portTaken }),
-      (e: ApiError) => e.message === 'Service "other" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated',
-    );
-    const outside = created(d, svc({ clusterIP: '10.0.0.1', ports: [{ port: 80 }] }, 'other'));
-    assert.throws(() => admit(plugin, { object: outside }), /the provided IP \(10\.0\.0\.1\) is not in the valid range\. The range of valid IPs is 10\.96\.0\.0\/12/);
-  });
-
-  it('frees addresses on delete, on rollback and after a dry run', () => {
-    const alloc = createServiceAllocator({ cidr: '10.96.0.0/30' });
-    const plugin = serviceAddressAdmission(alloc);
-    const a = created(d, svc({ ports: [{ port: 80 }] }, 'a'));
-    const dry = admit(plugin, { object: structuredClone(a), dryRun: true });
-    assert.ok((dry.object.spec as any).clusterIP);
-    const req = admit(plugin, { object: a });
-    const b = created(d, svc({ ports: [{ port: 80 }] }, 'b'));
-    admit(plugin, { object: b });
-    assert.throws(() => admit(plugin, { object: created(d, svc({ ports: [{ port: 80 }] }, 'c')) }), /range is full/);
-    plugin.rollback?.(req);
-    admit(plugin, { object: created(d, svc({ ports: [{ port: 80 }] }, 'c')) });
-    admit(plugin, { operation: 'DELETE', object: b, old: b });
-    admit(plugin, { object: created(d, svc({ ports: [{ port: 80 }] }, 'd')) });
-  });
-
-  it('allocates when an ExternalName service becomes ClusterIP', () => {
-    const plugin = serviceAddressAdmission(createServiceAllocator());
-    const old = created(d, svc({ type: 'ExternalName', externalName: 'db.example.com' }));
-    const next = updated(d, old, (o) => {
-      (o.spec as any).type = 'ClusterIP';
-      delete (o.spec as any).externalName;
-      (o.spec as any).ports = [{ port: 80 }];
-    });
-    admit(plugin, { operation: 'UPDATE', object: next, old });
-    assert.ok((next.spec as any).clusterIP);
-    assert.deepEqual((next.spec as any).ipFamilies, ['IPv4']);
   });
 });
 

@@ -119,7 +119,8 @@ function dropTypeDependentFields(svc: KubeObject, spec: Obj, old: Obj): void {
     if ((spec.loadBalancerClass ?? null) === (old.loadBalancerClass ?? null)) delete spec.loadBalancerClass;
   }
   if (needsNodePorts(old) && !needsNodePorts(spec) && spec.externalTrafficPolicy === old.externalTrafficPolicy) delete spec.externalTrafficPolicy;
-  if (spec.type !== 'LoadBalancer' && isObj(svc.status)) svc.status.loadBalancer = {};
+  // The status is the stored (frozen) one: replace it rather than edit it.
+  if (spec.type !== 'LoadBalancer' && isObj(svc.status)) svc.status = { ...svc.status, loadBalancer: {} };
 }
 
 function externalIPCell(spec: Obj, status: Obj): string {

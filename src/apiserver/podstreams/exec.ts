@@ -69,19 +69,32 @@ export function handleExecUpgrade(req: IncomingMessage, socket: Duplex, head: Bu
   const url = new URL(req.url ?? '/', 'http://localhost');
   const m = PATH.exec(url.pathname);
   if (!m) return false;
-  const [, ns, name, sub] = m as unknown as [string, string, string, string];
+  const [, ns, name, sub] = m as unknown as [string, string, string, 'exec' | 'attach'];
+  serveExecUpgrade(req, socket, head, deps, { namespace: decodeURIComponent(ns), name: decodeURIComponent(name), sub, url });
+  return true;
+}
+
+/** Runs an exec or attach session for a request already routed (the API path above, or the kubelet server's
+ * /exec and /attach paths); `url` carries the API's query parameters (container, command, stdin, tty). */
+export function serveExecUpgrade(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  deps: PodStreamDeps,
+  target: { namespace: string; name: string; sub: 'exec' | 'attach'; url: URL },
+): void {
+  const { namespace, name, sub, url } = target;
   try {
     if (sub === 'attach') {
-      const inst = resolveAttach(deps, decodeURIComponent(ns), decodeURIComponent(name), url);
+      const inst = resolveAttach(deps, namespace, name, url);
       wss.handleUpgrade(req, socket, head, (ws) => runAttach(ws, inst, url));
-      return true;
+      return;
     }
-    const target = resolveExec(deps, decodeURIComponent(ns), decodeURIComponent(name), url);
-    wss.handleUpgrade(req, socket, head, (ws) => runSession(ws, target, url));
+    const session = resolveExec(deps, namespace, name, url);
+    wss.handleUpgrade(req, socket, head, (ws) => runSession(ws, session, url));
   } catch (err) {
     rejectUpgrade(socket, err);
   }
-  return true;
 }
 
 function resizeOf(data: Buffer): { Width: number; Height: number } | undefined {

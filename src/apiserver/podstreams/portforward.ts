@@ -44,21 +44,25 @@ export function handlePortForwardUpgrade(req: IncomingMessage, socket: Duplex, h
   const url = new URL(req.url ?? '/', 'http://localhost');
   const m = PATH.exec(url.pathname);
   if (!m) return false;
-  const ns = decodeURIComponent(m[1] as string);
-  const name = decodeURIComponent(m[2] as string);
+  servePortForwardUpgrade(req, socket, head, deps, decodeURIComponent(m[1] as string), decodeURIComponent(m[2] as string));
+  return true;
+}
+
+/** Runs a port-forward session for a request already routed (the API path, or the kubelet's /portForward). */
+export function servePortForwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, deps: PodStreamDeps, ns: string, name: string): void {
   let pod: Pod;
   try {
     pod = resolvePod(deps, ns, name);
   } catch (err) {
     reject(socket, err);
-    return true;
+    return;
   }
   const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
   if (upgrade === 'websocket') {
     const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     if (!offered.includes(WS_PROTOCOL)) {
       reject(socket, errors.badRequest(`unable to upgrade connection: port-forward over WebSocket needs subprotocol ${WS_PROTOCOL}`));
-      return true;
+      return;
     }
     req.headers['sec-websocket-protocol'] = STAND_IN;
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
@@ -67,13 +71,13 @@ export function handlePortForwardUpgrade(req: IncomingMessage, socket: Duplex, h
       ws.on('close', () => session.closed());
       ws.on('error', () => session.closed());
     });
-    return true;
+    return;
   }
   if (upgrade.startsWith('spdy/3.1')) {
     const versions = String(req.headers['x-stream-protocol-version'] ?? '').split(',').map((s) => s.trim());
     if (versions.length && versions[0] !== '' && !versions.includes('portforward.k8s.io')) {
       reject(socket, errors.badRequest('unable to upgrade connection: no supported stream protocol version (portforward.k8s.io)'));
-      return true;
+      return;
     }
     socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n\r\n');
     const session = new PortForwardSession(deps, pod, (b) => !socket.destroyed && socket.write(b), () => socket.end());
@@ -81,10 +85,9 @@ export function handlePortForwardUpgrade(req: IncomingMessage, socket: Duplex, h
     socket.on('data', (b: Buffer) => session.receive(b));
     socket.on('close', () => session.closed());
     socket.on('error', () => session.closed());
-    return true;
+    return;
   }
   reject(socket, errors.badRequest(`unable to upgrade connection: unsupported upgrade ${JSON.stringify(req.headers.upgrade ?? '')}`));
-  return true;
 }
 
 interface Pair {

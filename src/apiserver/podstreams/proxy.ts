@@ -9,7 +9,7 @@ import { type ClusterLookup, ServiceRouter } from '../../kubelet/runtime/network
 import type { PodStreamDeps } from './deps.js';
 
 /** `name`, `name:port` or `scheme:name:port`. */
-function splitTarget(raw: string): { name: string; port?: string } {
+export function splitTarget(raw: string): { name: string; port?: string } {
   const parts = raw.split(':');
   if (parts.length === 3) return { name: parts[1] as string, ...(parts[2] ? { port: parts[2] } : {}) };
   return { name: parts[0] as string, ...(parts[1] ? { port: parts[1] } : {}) };
@@ -59,22 +59,27 @@ export async function handlePodProxy(req: IncomingMessage, res: ServerResponse, 
 
 /** services/NAME[:PORT]/proxy[/PATH]: one ready endpoint of the service, the port by name or number. */
 export async function handleServiceProxy(req: IncomingMessage, res: ServerResponse, url: URL, namespace: string, target: string, path: string, deps: PodStreamDeps): Promise<void> {
-  const { name, port } = splitTarget(target);
   if (!deps.cluster) throw errors.badRequest('services/proxy needs the cluster lookup (PodStreamDeps.cluster)');
-  const svc: Service | undefined = await deps.cluster.service(namespace, name);
+  const ep = await serviceEndpoint(deps.cluster, namespace, target);
+  await forward(req, res, url, deps, ep.pod, ep.port, path);
+}
+
+/** The ready pod and port a services/NAME[:PORT]/proxy request goes to, or the error the client should see. */
+export async function serviceEndpoint(cluster: ClusterLookup, namespace: string, target: string): Promise<{ pod: Pod; port: number }> {
+  const { name, port } = splitTarget(target);
+  const svc: Service | undefined = await cluster.service(namespace, name);
   if (!svc) throw new ApiError(404, 'NotFound', `services "${name}" not found`, { name, kind: 'services' });
   const ports = svc.spec?.ports ?? [];
   const sp = port === undefined ? ports[0] : ports.find((p) => p.name === port || String(p.port) === port);
   if (!sp) throw unavailable(`no endpoints available for service "${name}"`);
-  const ep = await routerFor(deps).pick(svc, sp);
+  const ep = await routerFor(cluster).pick(svc, sp);
   if (!ep) throw unavailable(`no endpoints available for service "${name}"`);
-  await forward(req, res, url, deps, ep.pod, ep.port, path);
+  return ep;
 }
 
 const routers = new WeakMap<object, ServiceRouter>();
 
-function routerFor(deps: PodStreamDeps): ServiceRouter {
-  const lookup = deps.cluster as ClusterLookup;
+function routerFor(lookup: ClusterLookup): ServiceRouter {
   let r = routers.get(lookup);
   if (!r) routers.set(lookup, (r = new ServiceRouter(lookup)));
   return r;

@@ -21,4 +21,8 @@ export interface AdmissionPlugin {
   validate?(req: AdmissionRequest): void | Promise<void>;
   /** Called after a write failed: release what admit or validate reserved. */
   rollback?(req: AdmissionRequest): void | Promise<void>;
+  /** Called once the request's write is in the store (never for a dry run); `removed` when the object is gone
+   * (a delete, or an update that dropped the last finalizer). Frees what the object no longer holds: freeing
+   * earlier would hand out a value the old object keeps if its write then fails. Must not throw. */
+  committed?(req: AdmissionRequest, removed: boolean): void | Promise<void>;
 }

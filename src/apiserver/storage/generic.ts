@@ -151,13 +151,16 @@ export class ResourceStorage {
     }
 
     if (opts.dryRun) return { object: obj, warnings, created: true };
+    let entry: Entry;
     try {
-      const entry = await this.storeCreate(d, namespace, obj, !!m.generateName && !(body as KubeObject)?.metadata?.name);
-      return { object: entry.object, warnings, created: true };
+      entry = await this.storeCreate(d, namespace, obj, !!m.generateName && !(body as KubeObject)?.metadata?.name);
     } catch (err) {
       await this.rollbackAdmission(req);
       throw err;
     }
+    const done = this.commitAdmission(req, false);
+    if (done) await done;
+    return { object: entry.object, warnings, created: true };
   }
 
   /** PUT: replace the main resource or a subresource ('status'). */
@@ -294,7 +297,8 @@ export class ResourceStorage {
       );
     }
     if (opts.gracePeriodSeconds !== undefined && opts.gracePeriodSeconds < 0) opts = { ...opts, gracePeriodSeconds: 1 };
-    this.runAdmission({ operation: 'DELETE', descriptor: d, object: cur, old: cur, dryRun: !!opts.dryRun });
+    const req: AdmissionRequest = { operation: 'DELETE', descriptor: d, object: cur, old: cur, dryRun: !!opts.dryRun };
+    this.runAdmission(req);
 
     const next = clone(cur);
     const m = next.metadata;
@@ -332,6 +336,7 @@ export class ResourceStorage {
     }
     if (opts.dryRun) return { object: cur, deleted: true };
     await this.store.delete(current.key, current.modRevision);
+    await this.commitAdmission(req, true);
     return { object: cur, deleted: true };
   }
 
@@ -452,18 +457,22 @@ export class ResourceStorage {
     if (opts.dryRun) return { object: obj, warnings };
     if (finalizing) {
       await this.storeWrite(d, old.metadata.name ?? '', this.store.delete(current.key, current.modRevision));
+      await this.commitAdmission(req, true);
       return { object: obj, warnings };
     }
     if (deepEqualJson(obj, old)) return { object: old, warnings };
     delete obj.metadata.resourceVersion;
+    let e: Entry;
     try {
-      const e = await this.store.update(current.key, obj, current.modRevision);
-      return { object: e.object, warnings };
+      e = await this.store.update(current.key, obj, current.modRevision);
     } catch (err) {
       await this.rollbackAdmission(req);
       if (err instanceof StoreConflictError) throw staleWrite(errors.conflict(d, old.metadata.name ?? ''));
       throw err;
     }
+    const done = this.commitAdmission(req, false);
+    if (done) await done;
+    return { object: e.object, warnings };
   }
 
   private gracePeriod(d: ResourceDescriptor, cur: KubeObject, opts: DeleteOptions): number {
@@ -603,6 +612,16 @@ export class ResourceStorage {
       const r = this.admission[i]?.validate?.(req);
       if (r) await r;
     }
+  }
+
+  /** Post-commit hooks; undefined (no promise hop) when no plugin has work for this write. */
+  private commitAdmission(req: AdmissionRequest, removed: boolean): Promise<void> | undefined {
+    let pending: Promise<void>[] | undefined;
+    for (const p of this.admission) {
+      const r = p.committed?.(req, removed);
+      if (r) (pending ??= []).push(r);
+    }
+    return pending && Promise.all(pending).then(() => undefined);
   }
 
   private async rollbackAdmission(req: AdmissionRequest): Promise<void> {

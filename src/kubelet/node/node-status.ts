@@ -89,6 +89,8 @@ export interface NodeStatusInput {
   /** The node's current status from the API: transition times and conditions owned by others carry over. */
   current: NodeStatus | undefined;
   now: number;
+  /** The port the kubelet server listens on (default 10250, the kubelet's, when it has none of its own). */
+  kubeletPort?: number;
 }
 
 export interface BuiltNodeStatus {
@@ -124,7 +126,7 @@ export function buildNodeStatus(input: NodeStatusInput): BuiltNodeStatus {
       { type: 'InternalIP', address: input.internalIP },
       { type: 'Hostname', address: input.name },
     ],
-    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    daemonEndpoints: { kubeletEndpoint: { Port: input.kubeletPort ?? 10250 } },
     nodeInfo: {
       machineID: input.identity.machineID,
       systemUUID: input.identity.systemUUID,
@@ -180,11 +182,11 @@ function sameJson(a: unknown, b: unknown, skip: string): boolean {
 }
 
 /** The Node a kubelet registers on first start. */
-export function registrationObject(name: string, podCIDR: string, status: NodeStatus): Node {
+export function registrationObject(name: string, podCIDR: string, status: NodeStatus, extraAnnotations: Record<string, string> = {}): Node {
   return {
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name, labels: defaultLabels(name), annotations: { ...DEFAULT_ANNOTATIONS } },
+    metadata: { name, labels: defaultLabels(name), annotations: { ...DEFAULT_ANNOTATIONS, ...extraAnnotations } },
     spec: { podCIDR, podCIDRs: [podCIDR] },
     status,
   };
