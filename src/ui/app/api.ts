@@ -84,9 +84,22 @@ async function* lines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> 
 
 interface Line {
   resource: string;
-  type: 'RESET' | 'SYNCED' | 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  type: 'RESET' | 'SYNCED' | 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR' | 'CLOCK';
   object?: Obj;
   revision?: string;
+  now?: number;
+  rate?: number;
+  paused?: boolean;
+}
+
+/** The cluster clock's last reading and how it runs, so ages follow a scaled or paused cluster clock. */
+let clusterClock: { now: number; at: number; rate: number; paused: boolean } | undefined;
+
+/** The cluster's time now, in ms: its last reading moved on at its rate (the browser's clock until one came). */
+export function clusterNow(): number {
+  const c = clusterClock;
+  if (!c) return Date.now();
+  return c.paused ? c.now : c.now + (Date.now() - c.at) * c.rate;
 }
 
 /** All resources over one stream (api/watch: the API's watches, multiplexed, since a browser keeps only six
@@ -114,6 +127,10 @@ async function run(): Promise<void> {
       changed();
       for await (const text of lines(res.body)) {
         const l = JSON.parse(text) as Line;
+        if (l.type === 'CLOCK') {
+          clusterClock = { now: Number(l.now), at: Date.now(), rate: Number(l.rate) || 1, paused: !!l.paused };
+          continue;
+        }
         const r = resources.get(l.resource);
         if (!r) continue;
         if (l.type === 'RESET') {

@@ -6,7 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { age, claimViews, nodeColumns, type Obj, podView, serviceViews, TILE_LEGEND, type TreeNode, workloadTrees } from '../model/model.js';
 import { keyBytes, Screen } from '../model/terminal.js';
 import { toYaml } from '../model/yaml.js';
-import { addNode, clockSettings, type DecisionEntry, decisions, followLog, KUBELET_ANNOTATION, objs, openExec, patch, remove, resources, setClock, setKubelet, start, subscribe } from './api.js';
+import { addNode, clockSettings, clusterNow, type DecisionEntry, decisions, followLog, KUBELET_ANNOTATION, objs, openExec, patch, remove, resources, setClock, setKubelet, start, subscribe } from './api.js';
 import './style.css';
 
 type View = 'nodes' | 'workloads' | 'network' | 'events';
@@ -628,7 +628,7 @@ function App() {
   const [view, setView] = useState<View>((location.hash.slice(1) as View) || 'nodes');
   const [ns, setNs] = useState('');
   const [sel, setSel] = useState<{ uid: string; kind: string } | undefined>();
-  const now = Date.now();
+  const now = clusterNow();
   useEffect(() => {
     history.replaceState(null, '', `#${view}`);
   }, [view]);

@@ -6,12 +6,16 @@
 //   {"resource":"pods","type":"ADDED","object":{...}}       ADDED / MODIFIED / DELETED as the API sends them
 //   {"resource":"pods","type":"SYNCED","revision":"123"}    the initial state is complete at revision 123
 //   {"resource":"pods","type":"ERROR","object":{Status}}    e.g. 410 Gone: reconnect without its revision
+//   {"type":"CLOCK","now":1764316800000,"rate":10,"paused":false}  the cluster's time (ms), at connect, when its
+//                                                            settings change and every 5 s: ages on the page
+//                                                            follow a scaled or paused cluster clock
 // `rv.<resource>=N` resumes that resource after revision N (no RESET, no initial state).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceDescriptor } from '../../api/descriptor.js';
 import { ApiError } from '../../api/errors.js';
 import { entryJsonFor } from '../../apiserver/crd/convert.js';
 import type { ResourceStorage, WatchEventType } from '../../apiserver/storage/generic.js';
+import type { Clock } from '../../clock/clock.js';
 import type { Entry } from '../../store/store.js';
 
 /** The kinds the dashboard may watch, by plural: [group, kind], or [group, kind, namespace, fieldSelector] for
@@ -35,6 +39,18 @@ export const WATCHABLE: Record<string, [string, string] | [string, string, strin
 };
 
 const MAX_BUFFERED = 32 * 1024 * 1024;
+const CLOCK_EVERY_MS = 5000;
+
+/** A clock that can change rate or pause (AdjustableClock) says so; a plain one just runs. */
+interface ClockWithSettings extends Clock {
+  settings?(): { rate: number; paused: boolean };
+  onChange?(fn: () => void): () => void;
+}
+
+function clockLine(clock: ClockWithSettings): string {
+  const s = clock.settings?.() ?? { rate: 1, paused: false };
+  return `{"type":"CLOCK","now":${clock.now()},"rate":${s.rate},"paused":${s.paused}}\n`;
+}
 
 export function serveMultiWatch(storage: ResourceStorage, req: IncomingMessage, res: ServerResponse, url: URL): void {
   const names = (url.searchParams.get('resources') ?? '').split(',').filter(Boolean);
@@ -54,9 +70,15 @@ export function serveMultiWatch(storage: ResourceStorage, req: IncomingMessage, 
   res.flushHeaders();
   const handles: Array<{ cancel(): void }> = [];
   let closed = false;
+  const clock = storage.clock as ClockWithSettings;
+  // Wall-clock timers on purpose: the page needs the cluster's time even while the cluster clock is paused.
+  const ticker = setInterval(() => write(clockLine(clock)), CLOCK_EVERY_MS);
+  const unwatchClock = clock.onChange?.(() => write(clockLine(clock)));
   const close = () => {
     if (closed) return;
     closed = true;
+    clearInterval(ticker);
+    unwatchClock?.();
     for (const h of handles) h.cancel();
     if (!res.writableEnded) res.end();
   };
@@ -67,6 +89,7 @@ export function serveMultiWatch(storage: ResourceStorage, req: IncomingMessage, 
     if (res.writableLength > MAX_BUFFERED) return close();
     res.write(line);
   };
+  write(clockLine(clock));
   for (const [name, d, scope] of wanted) {
     const rv = url.searchParams.get(`rv.${name}`);
     const resume = rv !== null && rv !== '' && rv !== '0';
