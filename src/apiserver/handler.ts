@@ -87,7 +87,7 @@ function noteRequest(res: ServerResponse, method: string, r: ResourceRoute, watc
 }
 
 async function route(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://kubeloop');
+  const url = requestUrl(req.url ?? '/');
   const path = url.pathname.replace(/\/+$/, '') || '/';
   const method = req.method ?? 'GET';
   if (path === '/ui' || path.startsWith('/ui/')) return serveUi(deps, req, res, url);
@@ -141,6 +141,16 @@ async function route(deps: HandlerDeps, req: IncomingMessage, res: ServerRespons
     }
   }
   throw errors.notFoundPath();
+}
+
+/** The request target as a URL. A path that starts with `//` is still a path (WHATWG parsing would take it for
+ * a host); an absolute-form target is taken as it is; anything unparseable is a 400, not a server error. */
+export function requestUrl(target: string): URL {
+  try {
+    return target.startsWith('/') ? new URL(`http://kubeloop${target}`) : new URL(target, 'http://kubeloop');
+  } catch {
+    throw errors.badRequest(`invalid request URI: ${JSON.stringify(target.slice(0, 200))}`);
+  }
 }
 
 /** A path segment as the client meant it; a malformed escape (`%zz`) is the client's error, as Go's URL parser

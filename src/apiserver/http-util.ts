@@ -1,8 +1,10 @@
 // Request/response plumbing shared by every handler: bodies with a size limit, JSON replies, Status errors.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { parse as parseYaml } from 'yaml';
 import { ApiError, errors } from '../api/errors.js';
 import type { Status } from '../api/types.js';
+import { checkJsonDepth, checkValueDepth } from './body-depth.js';
 import { RawJson } from './storage/decode.js';
 import { PROTOBUF_CONTENT_TYPE, decodeProtobufBody, protobufBody } from './protobuf/index.js';
 
@@ -80,6 +82,7 @@ export function parseBody(buf: Buffer, contentType: string | undefined, raw = fa
   const text = buf.toString('utf8');
   if (mt === '' || mt === 'application/json' || mt.endsWith('+json')) {
     if (text.trim() === '') throw errors.badRequest('the body of the request is empty');
+    checkJsonDepth(text);
     if (raw) return new RawJson(text);
     try {
       return JSON.parse(text);
@@ -88,19 +91,25 @@ export function parseBody(buf: Buffer, contentType: string | undefined, raw = fa
     }
   }
   if (mt === 'application/yaml' || mt.endsWith('+yaml')) {
+    let value: unknown;
     try {
-      return parseYaml(text, { version: '1.1' });
+      value = parseYaml(text, { version: '1.1' });
     } catch (err) {
       throw errors.badRequest(`error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`);
     }
+    checkValueDepth(value);
+    return value;
   }
   const accepted = ['application/json', 'application/yaml'];
   if (mt === 'application/vnd.kubernetes.protobuf') {
+    let value: unknown;
     try {
-      return decodeProtobufBody(buf);
+      value = decodeProtobufBody(buf);
     } catch (err) {
       throw errors.badRequest((err as Error).message);
     }
+    checkValueDepth(value);
+    return value;
   }
   throw errors.unsupportedMediaType(accepted);
 }
@@ -112,4 +121,12 @@ function jsonErrorText(err: unknown): string {
 
 export function queryBool(v: string | null): boolean {
   return v === 'true' || v === '1' || v === '';
+}
+
+/** Answers an upgrade request that will not be upgraded with the error as a Status, then closes the connection.
+ * A malformed escape in the path is the caller's mistake (400), anything else not an ApiError is ours (500). */
+export function refuseUpgrade(socket: Duplex, err: unknown): void {
+  const e = err instanceof ApiError ? err : err instanceof URIError ? errors.badRequest(err.message) : errors.internal(String(err));
+  const body = JSON.stringify(e.status);
+  socket.end(`HTTP/1.1 ${e.code} ${e.reason || 'Internal Server Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

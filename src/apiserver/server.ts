@@ -20,6 +20,7 @@ import { defaultStorageClassAdmission } from '../api/kinds/pvc-default-class.js'
 import { storageObjectInUseProtectionAdmission } from '../api/kinds/storage-protection-admission.js';
 import { addQuotaAdmission } from './admission/index.js';
 import { writeUnauthorized } from './authn.js';
+import { refuseUpgrade } from './http-util.js';
 import { admitDashboard, admitDashboardUpgrade } from '../ui/server/index.js';
 import { handleExecUpgrade, handlePortForwardUpgrade, type KubeletProxy, type PodStreamDeps } from './podstreams/index.js';
 
@@ -120,11 +121,16 @@ export class ApiServer {
         return;
       }
       const deps = this.podStreams;
-      if (deps) {
-        if (!(handleExecUpgrade(req, socket, head, deps) || handlePortForwardUpgrade(req, socket, head, deps))) socket.destroy();
-        return;
+      try {
+        if (deps) {
+          if (!(handleExecUpgrade(req, socket, head, deps) || handlePortForwardUpgrade(req, socket, head, deps))) socket.destroy();
+          return;
+        }
+        if (!this.kubelets?.handleUpgrade(req, socket, head)) socket.destroy();
+      } catch (err) {
+        // A bad request (a malformed path escape) must not take the server down.
+        refuseUpgrade(socket, err);
       }
-      if (!this.kubelets?.handleUpgrade(req, socket, head)) socket.destroy();
     });
     this.server = server;
     await new Promise<void>((resolve, reject) => {

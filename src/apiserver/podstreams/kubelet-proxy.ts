@@ -12,7 +12,7 @@ import { ApiError, errors } from '../../api/errors.js';
 import type { ClusterLookup } from '../../kubelet/runtime/network.js';
 import { KUBELET_ENDPOINT_ANNOTATION, type KubeletEndpoint } from '../../kubelet/server/endpoint-record.js';
 import { kubeletPath, type KubeletRequest } from '../../kubelet/server/paths.js';
-import { sendError } from '../http-util.js';
+import { refuseUpgrade, sendError } from '../http-util.js';
 import { pickContainer } from './deps.js';
 import { serviceEndpoint, splitTarget } from './proxy.js';
 
@@ -86,7 +86,7 @@ export class KubeletProxy {
       ep = this.locate(pod);
       path = kubeletPath(streamTarget(pod, m[3] as 'exec' | 'attach' | 'portforward', url), url);
     } catch (err) {
-      refuse(socket, err);
+      refuseUpgrade(socket, err);
       return true;
     }
     this.splice(req, socket, head, ep, path);
@@ -117,7 +117,7 @@ export class KubeletProxy {
       up.pipe(socket);
     });
     up.on('error', (err) => {
-      if (!connected) refuse(socket, new ApiError(500, '', `error dialing backend: ${dialError(err, target.host)}`));
+      if (!connected) refuseUpgrade(socket, new ApiError(500, '', `error dialing backend: ${dialError(err, target.host)}`));
       else socket.destroy();
     });
     up.on('close', () => {
@@ -194,10 +194,4 @@ function dialError(err: Error, host: string): string {
   if (code === 'EHOSTUNREACH') return `dial tcp ${host}: connect: no route to host`;
   if (code === 'ECONNRESET') return `read tcp ${host}: read: connection reset by peer`;
   return err.message;
-}
-
-function refuse(socket: Duplex, err: unknown): void {
-  const status = err instanceof ApiError ? err.status : errors.internal(String(err)).status;
-  const body = JSON.stringify(status);
-  socket.end(`HTTP/1.1 ${status.code} ${status.reason || 'Internal Server Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

@@ -8,7 +8,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ApiError, errors } from '../../api/errors.js';
-import { sendError } from '../../apiserver/http-util.js';
+import { refuseUpgrade, sendError } from '../../apiserver/http-util.js';
 import { execWithoutUpgrade, handlePodLog, handlePodProxy, type PodStreamDeps } from '../../apiserver/podstreams/index.js';
 import { serveExecUpgrade } from '../../apiserver/podstreams/exec.js';
 import { servePortForwardUpgrade } from '../../apiserver/podstreams/portforward.js';
@@ -58,8 +58,12 @@ export class KubeletServer {
     server.requestTimeout = 0;
     server.keepAliveTimeout = 120_000;
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      if (!authorized(req)) return refuse(socket, new ApiError(401, 'Unauthorized', 'Unauthorized'));
-      serveUpgrade(req, socket, head, opts.deps());
+      if (!authorized(req)) return refuseUpgrade(socket, new ApiError(401, 'Unauthorized', 'Unauthorized'));
+      try {
+        serveUpgrade(req, socket, head, opts.deps());
+      } catch (err) {
+        refuseUpgrade(socket, err);
+      }
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -116,13 +120,10 @@ async function serveRequest(req: IncomingMessage, res: ServerResponse, deps: Pod
 function serveUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, deps: PodStreamDeps | undefined): void {
   const parsed = parseKubeletPath(req.url ?? '/');
   const target = parsed?.target;
-  if (!parsed || !target || (target.kind !== 'exec' && target.kind !== 'attach' && target.kind !== 'portforward')) return refuse(socket, errors.notFoundPath());
-  if (!deps) return refuse(socket, starting());
+  if (!parsed || !target || (target.kind !== 'exec' && target.kind !== 'attach' && target.kind !== 'portforward')) return refuseUpgrade(socket, errors.notFoundPath());
+  if (!deps) return refuseUpgrade(socket, starting());
   if (target.kind === 'portforward') return servePortForwardUpgrade(req, socket, head, deps, target.namespace, target.pod);
   serveExecUpgrade(req, socket, head, deps, { namespace: target.namespace, name: target.pod, sub: target.kind, url: parsed.apiUrl });
 }
 
-function refuse(socket: Duplex, err: ApiError): void {
-  const body = JSON.stringify(err.status);
-  socket.end(`HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-}
+
