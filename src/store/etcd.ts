@@ -18,9 +18,12 @@
 //   disconnected; etcd3 reports that only as an anonymous "Watcher canceled" error), the store relists: it
 //   reads a new snapshot, hands the differences to live watchers as events and follows on from the snapshot
 //   (MemoryStore.resync), as a reflector relists after 410 Gone. Pending writes wait for it.
+// - etcd's own history is compacted every 5 minutes by one of the processes (etcd-compactor.ts), as
+//   kube-apiserver does; without it etcd's database grows until it reaches its quota.
 // - durable() resolves at once: etcd acknowledged every write (raft-committed and fsynced) before it resolved.
 import type { Etcd3, IKeyValue, ITxnResponse, IWatchResponse, Watcher } from 'etcd3';
 import type { KubeObject } from '../api/types.js';
+import { type Compactor, startCompactor } from './etcd-compactor.js';
 import { MemoryReads } from './memory-reads.js';
 import { MemoryStore } from './memory.js';
 import { deepFreeze, type Entry, type Store, StoreConflictError } from './store.js';
@@ -32,6 +35,11 @@ export interface EtcdStoreOptions {
   historyEvents?: number;
   /** Told when the cache lost its etcd watch and relists (logging). */
   onResync?: (why: string) => void;
+  /** How often to compact etcd's history, as kube-apiserver's --etcd-compaction-interval (default 5 minutes;
+   * 0 leaves it to someone else). */
+  compactionIntervalMs?: number;
+  /** Compaction messages (logging). */
+  log?: (message: string) => void;
   /** Dial timeout for the first connection, in ms (default 5000). */
   dialTimeoutMs?: number;
 }
@@ -39,6 +47,8 @@ export interface EtcdStoreOptions {
 const ROOT = '/registry/';
 /** The end of the /registry/ range ('/' + 1 is '0'). */
 const ROOT_END = '/registry0';
+/** kube-apiserver's default --etcd-compaction-interval. */
+export const DEFAULT_COMPACTION_INTERVAL_MS = 5 * 60_000;
 /** Keys per range request when loading (keeps each response far below gRPC's message limits). */
 const LOAD_PAGE = 1000;
 
@@ -107,6 +117,7 @@ export class EtcdStore extends MemoryReads implements Store {
   /** Counters for tests and benchmarks. */
   readonly stats = { loaded: 0, events: 0, txns: 0, conflicts: 0, resyncs: 0 };
   private resyncing = false;
+  private compactor: Compactor | undefined;
 
   /** Connects, loads every object under /registry/ into the cache and starts following changes. */
   static async open(opts: EtcdStoreOptions): Promise<EtcdStore> {
@@ -122,6 +133,8 @@ export class EtcdStore extends MemoryReads implements Store {
       const { entries, revision } = await snapshot(client);
       const store = new EtcdStore(client, opts, revision, entries);
       await store.follow(revision);
+      const every = opts.compactionIntervalMs ?? DEFAULT_COMPACTION_INTERVAL_MS;
+      if (every > 0) store.compactor = startCompactor(client, every, opts.log);
       return store;
     } catch (err) {
       client.close();
@@ -317,6 +330,7 @@ export class EtcdStore extends MemoryReads implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.compactor?.stop();
     const err = new Error('store is closed');
     for (const w of this.waiters) w.reject(err);
     this.waiters = [];
