@@ -234,8 +234,7 @@ async function resource(deps: HandlerDeps, req: IncomingMessage, res: ServerResp
         return watch(deps, req, res, url, d, ns, common, acc.table ? { include: parseIncludeObject(q.get('includeObject')), apiVersion: tableApiVersion } : undefined);
       }
       requireVerb(d, 'list');
-      const limit = Number(q.get('limit') ?? 0);
-      const result = storage.list(d, ns, { ...common, limit: Number.isFinite(limit) ? limit : 0, continue: q.get('continue') ?? undefined });
+      const result = storage.list(d, ns, { ...common, limit: limitParam(q.get('limit')), continue: q.get('continue') ?? undefined });
       const meta = listMeta(result.revision, result.continue, result.remainingItemCount);
       if (acc.table) {
         const include = parseIncludeObject(q.get('includeObject'));
@@ -389,4 +388,11 @@ function watch(
   }
   stream.setRevision(deps.storage.store.revision());
   stream.start();
+}
+
+/** ?limit= as kube-apiserver decodes it into an int64: a number that is not an integer is a bad request. */
+function limitParam(raw: string | null): number {
+  if (raw === null || raw === '') return 0;
+  if (!/^[+-]?\d+$/.test(raw.trim())) throw errors.badRequest(`strconv.ParseInt: parsing ${JSON.stringify(raw)}: invalid syntax`);
+  return Number(raw);
 }

@@ -12,6 +12,7 @@ import { CrdController } from './crd/controller.js';
 import { Discovery } from './discovery.js';
 import { createHandler } from './handler.js';
 import { NamespaceLifecycle } from './namespaces.js';
+import { DEFAULT_EVENT_TTL_MS, EventExpiry, eventPrefixes } from './event-ttl.js';
 import { createOpenApi } from './openapi-docs.js';
 import { ResourceStorage } from './storage/generic.js';
 import { listPrefix } from './storage/keys.js';
@@ -39,6 +40,8 @@ export interface ApiServerOptions {
   clock: Clock;
   /** Plain HTTP when absent. */
   tls?: TlsConfig;
+  /** How long an Event lives after its last write (--event-ttl; default 1 h). */
+  eventTtlMs?: number;
 }
 
 export class ApiServer {
@@ -48,6 +51,8 @@ export class ApiServer {
   kubelets?: KubeletProxy;
   readonly storage: ResourceStorage;
   readonly namespaces: NamespaceLifecycle;
+  /** Deletes Events a TTL after their last write; started with the namespace lifecycle. */
+  readonly eventExpiry: EventExpiry;
   /** Serves the resources CustomResourceDefinitions define. */
   readonly crds: CrdController;
   private server?: http.Server | https.Server;
@@ -59,6 +64,7 @@ export class ApiServer {
     this.storage = new ResourceStorage(opts.store, opts.registry, opts.clock);
     this.addAdmission();
     this.namespaces = new NamespaceLifecycle(this.storage, opts.clock);
+    this.eventExpiry = new EventExpiry({ store: opts.store, clock: opts.clock, ttlMs: opts.eventTtlMs ?? DEFAULT_EVENT_TTL_MS, prefixes: eventPrefixes(opts.registry) });
     this.crds = new CrdController(this.storage, opts.registry, opts.clock);
     this.crds.start();
   }
@@ -81,6 +87,7 @@ export class ApiServer {
   /** Starts serving; resolves with the bound address. */
   async listen(port: number, host: string): Promise<{ url: string; port: number }> {
     await this.namespaces.start();
+    this.eventExpiry.start();
     const discovery = new Discovery(this.opts.registry, `${host}:${port}`);
     const openapi = createOpenApi(this.opts.registry);
     const handler = createHandler({
@@ -171,6 +178,7 @@ export class ApiServer {
   async close(): Promise<void> {
     this.ready = false;
     this.namespaces.stop();
+    this.eventExpiry.stop();
     this.crds.stop();
     this.serviceAddresses?.stop();
     const server = this.server;

@@ -4,6 +4,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { dashboardCommand } from './dashboard.js';
 import { nodeCommand } from './node.js';
 import { runUp, type UpOptions } from './up.js';
+import { parseGoDuration } from './go-duration.js';
 
 function intArg(name: string, min: number, max: number) {
   return (v: string): number => {
@@ -19,6 +20,23 @@ function positiveNumber(name: string) {
     const n = Number(v);
     if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number greater than 0`);
     return n;
+  };
+}
+
+function durationArg(name: string) {
+  return (v: string): number => {
+    const ms = parseGoDuration(v);
+    if (ms === undefined || ms <= 0) throw new InvalidArgumentError(`${name} must be a positive duration such as 90s, 10m or 1h`);
+    return ms;
+  };
+}
+
+/** A duration that may be 0 (turns the thing off). */
+function durationOrZeroArg(name: string) {
+  return (v: string): number => {
+    const ms = parseGoDuration(v);
+    if (ms === undefined || ms < 0) throw new InvalidArgumentError(`${name} must be a duration such as 90s, 10m or 1h (0 turns it off)`);
+    return ms;
   };
 }
 
@@ -54,6 +72,8 @@ export function buildCli(): Command {
     .addOption(new Option('--role <role>', 'what this process runs: everything, only the API server, the controllers or the simulated nodes (the last two need --etcd-servers)').choices(['all', 'apiserver', 'controllers', 'nodes']).default('all'))
     .addOption(new Option('--kubelet-port <n>', 'with --etcd-servers: port of the kubelet server the process running the simulated nodes opens for the API servers (0 picks a free port)').default(0).argParser(intArg('--kubelet-port', 0, 65535)))
     .addOption(new Option('--kubelet-address <ip>', 'with --etcd-servers: address the kubelet server listens on (default: --address)'))
+    .addOption(new Option('--event-ttl <duration>', 'how long an Event is kept after its last update (90s, 10m, 1h)').default(3_600_000, '1h').argParser(durationArg('--event-ttl')))
+    .addOption(new Option('--etcd-compaction-interval <duration>', "with --etcd-servers: how often etcd's history is compacted (0: never)").default(300_000, '5m').argParser(durationOrZeroArg('--etcd-compaction-interval')))
     .addOption(new Option('--lease-duration <seconds>', 'leader-election lease duration of the controllers and nodes roles').default(15).argParser(intArg('--lease-duration', 1, 3600)))
     .action(async (opts: UpOptions) => {
       await runUp(opts);

@@ -40,6 +40,10 @@ export interface UpOptions {
   kubeletPort?: number;
   /** With --etcd-servers: the address it binds (default: --address). */
   kubeletAddress?: string;
+  /** --event-ttl in milliseconds: how long an Event lives after its last write. */
+  eventTtl?: number;
+  /** --etcd-compaction-interval in milliseconds (0: never). */
+  etcdCompactionInterval?: number;
 }
 
 /** This data dir's controller-manager identity, created on first use. */
@@ -96,6 +100,8 @@ export async function runUp(opts: UpOptions): Promise<void> {
         servers,
         historyEvents: opts.watchHistory,
         onResync: (why) => process.stderr.write(`kubeloop: ${why}\n`),
+        ...(opts.etcdCompactionInterval !== undefined ? { compactionIntervalMs: opts.etcdCompactionInterval } : {}),
+        log: (m) => process.env.KUBELOOP_DEBUG && process.stderr.write(`etcd: ${m}\n`),
       });
     } catch (err) {
       process.stderr.write(`kubeloop: ${(err as Error).message}\n`);
@@ -133,6 +139,8 @@ export async function runUp(opts: UpOptions): Promise<void> {
     kubeconfig = (url: string) => kubeconfigFor({ server: url, pki });
   }
   const verbose = !!process.env.KUBELOOP_DEBUG;
+  // On etcd the startup line names this process's Lease identity, so one can tell which process leads.
+  const candidate = `${os.hostname()}_${randomUUID()}`;
   const server = new Cluster({
     store,
     clock,
@@ -144,9 +152,10 @@ export async function runUp(opts: UpOptions): Promise<void> {
     ...(opts.images ? { imageCatalogPath: path.resolve(opts.images) } : {}),
     // Volume contents and the leader identity live beside the store, so they outlive the process too. On etcd
     // each process is a fresh candidate (several may share a data dir for the certificates).
-    ...(opts.inMemory ? {} : opts.etcdServers ? { dataDir } : { dataDir, leaderIdentity: leaderIdentity(dataDir) }),
+    ...(opts.inMemory ? {} : opts.etcdServers ? { dataDir, leaderIdentity: candidate } : { dataDir, leaderIdentity: leaderIdentity(dataDir) }),
     role,
     ...(opts.leaseDuration ? { leaseDurationMs: opts.leaseDuration * 1000 } : {}),
+    ...(opts.eventTtl ? { eventTtlMs: opts.eventTtl } : {}),
     // Processes sharing etcd reach each other's kubelets over HTTPS; one process alone needs no listener.
     ...(opts.etcdServers ? { multiProcess: { kubeletAddress: opts.kubeletAddress ?? opts.address, kubeletPort: opts.kubeletPort ?? 0 } } : {}),
     log: (component, message) => {
@@ -160,7 +169,7 @@ export async function runUp(opts: UpOptions): Promise<void> {
     // Joining a cluster: follow its clock's settings rather than resetting them to this command line's.
     const clockControl = await startClockControl({ client: server.client, informers: server.informers, clock, log: verboseLog, adopt: true });
     const ms = Math.round(performance.now() - started);
-    process.stdout.write(`kubeloop ${role} is running against etcd ${opts.etcdServers} in ${ms} ms (acts while it holds its Lease)\n`);
+    process.stdout.write(`kubeloop ${role} is running against etcd ${opts.etcdServers} in ${ms} ms (acts while it holds its Lease, as ${candidate})\n`);
     onSignals(async () => {
       clockControl.stop();
       await server.stop();
@@ -190,7 +199,8 @@ export async function runUp(opts: UpOptions): Promise<void> {
   }
   const ms = Math.round(performance.now() - started);
   const dashboard = opts.insecureHttp ? `${bound.url}/ui/` : `${bound.url}/ui/ (\`kubeloop dashboard\` prints a login link)`;
-  process.stdout.write(`kubeloop is ready at ${bound.url} in ${ms} ms; ${where}, then try: kubectl get namespaces; dashboard: ${dashboard}\n`);
+  const leases = opts.etcdServers && role === 'all' ? `; Lease identity: ${candidate}` : '';
+  process.stdout.write(`kubeloop is ready at ${bound.url} in ${ms} ms; ${where}, then try: kubectl get namespaces; dashboard: ${dashboard}${leases}\n`);
 
   onSignals(async () => {
     clockControl.stop();

@@ -11,7 +11,17 @@ import type { Entry } from '../store/store.js';
 import type { Client, DeleteOptions, ListOptions, ObjectList, PatchType, Resource, Watch, WatchEvent, WatchHandlers, WatchOptions, WriteOptions } from './client.js';
 
 export class InProcessClient implements Client {
-  constructor(private readonly storage: ResourceStorage) {}
+  /** `userAgent` names the component behind the writes, as client-go's User-Agent does: its part before the
+   * first `/` becomes the field manager of writes that name none (kube-controller-manager, kubelet…). */
+  constructor(
+    private readonly storage: ResourceStorage,
+    private readonly userAgent?: string,
+  ) {}
+
+  /** The same storage, written to as another component. */
+  as(userAgent: string): InProcessClient {
+    return new InProcessClient(this.storage, userAgent);
+  }
 
   private d(r: Resource): ResourceDescriptor {
     const d = this.storage.registry.resource(r.group, r.version, r.plural);
@@ -83,17 +93,17 @@ export class InProcessClient implements Client {
 
   async create(r: Resource, namespace: string | undefined, obj: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
     const d = this.d(r);
-    return (await this.storage.create(d, this.ns(d, namespace), obj, { decode: false, ...writeOpts(opts) })).object;
+    return (await this.storage.create(d, this.ns(d, namespace), obj, { decode: false, ...writeOpts(opts, this.userAgent) })).object;
   }
 
   async update(r: Resource, namespace: string | undefined, obj: KubeObject, opts: WriteOptions = {}): Promise<KubeObject> {
     const d = this.d(r);
-    return (await this.storage.update(d, this.ns(d, namespace), obj.metadata.name ?? '', obj, { decode: false, ...writeOpts(opts) }, opts.subresource)).object;
+    return (await this.storage.update(d, this.ns(d, namespace), obj.metadata.name ?? '', obj, { decode: false, ...writeOpts(opts, this.userAgent) }, opts.subresource)).object;
   }
 
   async patch(r: Resource, namespace: string | undefined, name: string, type: PatchType, patch: unknown, opts: WriteOptions = {}): Promise<KubeObject> {
     const d = this.d(r);
-    return (await this.storage.patch(d, this.ns(d, namespace), name, type, patch, { decode: false, ...writeOpts(opts) }, opts.subresource)).object;
+    return (await this.storage.patch(d, this.ns(d, namespace), name, type, patch, { decode: false, ...writeOpts(opts, this.userAgent) }, opts.subresource)).object;
   }
 
   async delete(r: Resource, namespace: string | undefined, name: string, opts: DeleteOptions = {}): Promise<KubeObject | undefined> {
@@ -117,9 +127,10 @@ export class InProcessClient implements Client {
   }
 }
 
-function writeOpts(o: WriteOptions): { dryRun?: boolean; fieldManager?: string } {
-  const out: { dryRun?: boolean; fieldManager?: string } = {};
+function writeOpts(o: WriteOptions, userAgent: string | undefined): { dryRun?: boolean; fieldManager?: string; userAgent?: string } {
+  const out: { dryRun?: boolean; fieldManager?: string; userAgent?: string } = {};
   if (o.dryRun) out.dryRun = true;
   if (o.fieldManager) out.fieldManager = o.fieldManager;
+  if (userAgent) out.userAgent = userAgent;
   return out;
 }

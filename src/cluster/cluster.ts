@@ -36,7 +36,8 @@ import { publishEndpoint, readEndpoint, withdrawEndpoint } from '../kubelet/serv
 import { KubeletServer } from '../kubelet/server/server.js';
 import { clientLookup } from '../kubelet/runtime/network.js';
 import { Metrics } from '../metrics/index.js';
-import { schedulerController } from '../scheduler/index.js';
+import { DEFAULT_SCHEDULER_NAME, schedulerController } from '../scheduler/index.js';
+import { KUBE_VERSION } from '../apiserver/handler.js';
 import type { Store } from '../store/store.js';
 
 export interface ClusterOptions {
@@ -52,8 +53,8 @@ export interface ClusterOptions {
   imageCatalogPath?: string;
   /** Where the simulated nodes keep persistent volume and hostPath data; in memory when absent. */
   dataDir?: string;
-  /** The controller-manager's Lease holder name; kept in the data dir so a restarted process takes its own
-   * lease back at once instead of waiting for it to expire. */
+  /** The controller-manager's Lease holder name (and the kubeloop-nodes one, on a shared store); kept in the data
+   * dir so a restarted process takes its own lease back at once instead of waiting for it to expire. */
   leaderIdentity?: string;
   log?(component: string, message: string): void;
   /** Which parts this process runs (several processes share one etcd): `all` (default) runs everything;
@@ -66,6 +67,8 @@ export interface ClusterOptions {
    * Lease in role `all` too, with a kubelet server on this address and port (0: any free one) that API
    * servers in other processes relay pod logs, exec, attach, port-forward and proxy requests to. */
   multiProcess?: { kubeletAddress: string; kubeletPort: number };
+  /** How long an Event lives after its last write (--event-ttl); the API server's default when absent. */
+  eventTtlMs?: number;
 }
 
 export type ClusterRole = 'all' | 'apiserver' | 'controllers' | 'nodes';
@@ -87,10 +90,19 @@ export class Cluster {
   private kubeletServer?: KubeletServer;
 
   constructor(private readonly opts: ClusterOptions) {
-    this.server = new ApiServer({ store: opts.store, registry: this.registry, clock: opts.clock, metrics: this.metrics, ...(opts.tls ? { tls: opts.tls } : {}) });
+    this.server = new ApiServer({ store: opts.store, registry: this.registry, clock: opts.clock, metrics: this.metrics, ...(opts.tls ? { tls: opts.tls } : {}), ...(opts.eventTtlMs ? { eventTtlMs: opts.eventTtlMs } : {}) });
     this.client = new InProcessClient(this.server.storage);
     this.informers = new InformerFactory(this.client, opts.clock);
+    this.controllerClient = this.client.as(componentAgent('kube-controller-manager'));
+    this.schedulerClient = this.client.as(componentAgent('kube-scheduler'));
+    this.kubeletClient = this.client.as(componentAgent('kubelet'));
   }
+
+  // Each component writes as itself, so managedFields name kube-controller-manager, kube-scheduler and kubelet
+  // as on a real cluster.
+  private readonly controllerClient: InProcessClient;
+  private readonly schedulerClient: InProcessClient;
+  private readonly kubeletClient: InProcessClient;
 
   private recorder(component: string, host?: string): RecordingEventRecorder {
     const r = createEventRecorder(this.client, this.opts.clock, host ? { component, host } : { component });
@@ -108,7 +120,10 @@ export class Cluster {
   /** The control plane without an HTTP listener (tests, benchmarks). */
   async startControlPlane(): Promise<void> {
     const role = this.opts.role ?? 'all';
-    if (role === 'all' || role === 'apiserver') await this.server.namespaces.start();
+    if (role === 'all' || role === 'apiserver') {
+      await this.server.namespaces.start();
+      this.server.eventExpiry.start();
+    }
     if ((role === 'all' || role === 'apiserver') && this.opts.multiProcess) this.relayPodStreams();
     if (role === 'apiserver') {
       this.informers.start();
@@ -161,7 +176,7 @@ export class Cluster {
     const { clock } = this.opts;
     return startNodeSimulation({
       ...(kubeletEndpoint ? { kubeletEndpoint } : {}),
-      client: this.client,
+      client: this.kubeletClient,
       informers: this.informers,
       clock,
       count: this.opts.nodes,
@@ -184,6 +199,7 @@ export class Cluster {
       client: this.client,
       clock: this.opts.clock,
       name: 'kubeloop-nodes',
+      ...(this.opts.leaderIdentity ? { identity: this.opts.leaderIdentity } : {}),
       ...this.electionTiming(),
       onStartedLeading: () => {
         this.opts.log?.('kubelet', 'took the kubeloop-nodes lease: starting the simulated nodes');
@@ -222,9 +238,10 @@ export class Cluster {
   private async startControllers(withNodes: boolean): Promise<void> {
     const { clock } = this.opts;
     const log = (component: string) => (m: string) => this.opts.log?.(component, m);
-    await ensureDefaultStorageClass(this.client);
+    await ensureDefaultStorageClass(this.controllerClient);
     const manager = new ControllerManager({
-      client: this.client,
+      client: this.controllerClient,
+      clientFor: (controller) => (controller === DEFAULT_SCHEDULER_NAME ? this.schedulerClient : this.controllerClient),
       informers: this.informers,
       clock,
       recorderFor: (component) => this.recorder(component),
@@ -283,7 +300,7 @@ export class Cluster {
   private async startLeading(log: (m: string) => void): Promise<void> {
     const { clock } = this.opts;
     this.gc = startGarbageCollector({
-      client: this.client,
+      client: this.controllerClient,
       informers: this.informers,
       clock,
       // One version per kind (a CRD may serve several); kinds that CRDs add later join as they come.
@@ -296,8 +313,8 @@ export class Cluster {
     this.unwatchRegistry = this.registry.onChange(({ added }) => {
       for (const d of gcResources(added)) if (this.registry.kind(d.group, d.kind) === d) gc.addResource(d);
     });
-    this.podgc = startPodGC({ client: this.client, informers: this.informers, clock, log });
-    this.nodeLifecycle = startNodeLifecycle({ client: this.client, informers: this.informers, clock, recorder: this.recorder('node-controller'), evictionRecorder: this.recorder('taint-eviction-controller'), log });
+    this.podgc = startPodGC({ client: this.controllerClient, informers: this.informers, clock, log });
+    this.nodeLifecycle = startNodeLifecycle({ client: this.controllerClient, informers: this.informers, clock, recorder: this.recorder('node-controller'), evictionRecorder: this.recorder('taint-eviction-controller'), log });
     await this.manager?.start();
   }
 
@@ -321,4 +338,9 @@ export class Cluster {
     for (const r of this.recorders) r.stop();
     await this.server.close();
   }
+}
+
+/** A client-go style User-Agent for an in-process component: `kubelet/v1.32.0-kubeloop (linux/amd64) kubernetes/kubeloop`. */
+function componentAgent(component: string): string {
+  return `${component}/${KUBE_VERSION.gitVersion} (${KUBE_VERSION.platform}) kubernetes/kubeloop`;
 }

@@ -2,6 +2,7 @@
 // bound to it and runs a pod worker for each.
 import type { Node, NodeStatus, Pod } from 'kubernetes-types/core/v1.js';
 import { nodeDescriptor } from '../api/kinds/node.js';
+import { podDescriptor } from '../api/kinds/pod.js';
 import type { KubeObject } from '../api/types.js';
 import type { Client } from '../client/client.js';
 import type { EventRecorder } from '../client/events.js';
@@ -76,6 +77,8 @@ export class SimulatedKubelet {
   private off: boolean;
   /** Pod events that arrived while switched off, latest per pod, handled when switched back on. */
   private readonly missed = new Map<string, { pod: Pod; removed: boolean }>();
+  /** Finished pods being deleted whose final delete this kubelet has sent. */
+  private readonly finalDeletes = new Set<string>();
 
   constructor(private readonly opts: KubeletOptions) {
     this.node = opts.node;
@@ -180,7 +183,12 @@ export class SimulatedKubelet {
       existing.update(pod);
       return;
     }
-    if (isTerminalPhase(pod.status?.phase)) return;
+    if (isTerminalPhase(pod.status?.phase)) {
+      // Finished under another kubelet (a nodes process that was killed or lost its lease) between its terminal
+      // status and its final delete: that last step falls to whoever runs the node now.
+      if (pod.metadata?.deletionTimestamp) this.finalDelete(pod);
+      return;
+    }
     const worker = new PodWorker(this.ctx, pod);
     this.workers.set(uid, worker);
     // A pod a kubelet already started (an earlier run) is not admitted again.
@@ -195,8 +203,25 @@ export class SimulatedKubelet {
     worker.start();
   }
 
+  private finalDelete(pod: Pod): void {
+    const uid = pod.metadata?.uid ?? '';
+    if (this.finalDeletes.has(uid)) return;
+    this.finalDeletes.add(uid);
+    const { namespace, name } = pod.metadata ?? {};
+    void this.opts.client
+      .delete(podDescriptor, namespace, name ?? '', { gracePeriodSeconds: 0, preconditions: { uid } })
+      .catch((err) => {
+        const code = errorCode(err);
+        if (code === 404 || code === 409) return;
+        // Let a later event of the pod try again.
+        this.finalDeletes.delete(uid);
+        this.opts.log(`deleting pod ${namespace}/${name} failed`, err);
+      });
+  }
+
   podRemoved(pod: Pod): void {
     const uid = pod.metadata?.uid ?? '';
+    this.finalDeletes.delete(uid);
     if (this.off && !this.stopped) {
       this.missed.set(uid, { pod, removed: true });
       return;

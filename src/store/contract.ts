@@ -37,6 +37,41 @@ export function storeContract(name: string, make: (o?: { historyEvents?: number 
       await s.close();
     });
 
+    it('pages a prefix after a key, up to a limit of accepted entries, counting what is left', async () => {
+      const s = await make();
+      const keys = ['/core/pods/a/p1', '/core/pods/a/p2', '/core/pods/b/p3', '/core/pods/b/p4', '/core/pods/c/p5', '/core/pods-x/a/q', '/core/pod/a/r'];
+      for (const k of keys) await s.create(k, obj(k.split('/')[4] as string, { n: Number(k.slice(-1)) }));
+      const page = (prefix: string, o: Parameters<Store['page']>[1]) => {
+        const p = s.page(prefix, o);
+        return { keys: p.entries.map((e) => e.key), remaining: p.remaining };
+      };
+      // Across namespaces: the second page starts right after the first one's last key.
+      assert.deepEqual(page('/core/pods/', { limit: 2 }), { keys: ['/core/pods/a/p1', '/core/pods/a/p2'], remaining: 3 });
+      assert.deepEqual(page('/core/pods/', { after: '/core/pods/a/p2', limit: 2 }), { keys: ['/core/pods/b/p3', '/core/pods/b/p4'], remaining: 1 });
+      assert.deepEqual(page('/core/pods/', { after: '/core/pods/b/p4', limit: 2 }), { keys: ['/core/pods/c/p5'], remaining: 0 });
+      // A key that is gone (or was never there) still marks where to resume.
+      assert.deepEqual(page('/core/pods/', { after: '/core/pods/a/p15', limit: 1 }), { keys: ['/core/pods/a/p2'], remaining: 3 });
+      // The limit counts accepted entries; the rest is counted whether or not it would be accepted.
+      const odd = (e: { object: KubeObject }) => (e.object.n as number) % 2 === 1;
+      assert.deepEqual(page('/core/pods/', { limit: 2, filter: odd }), { keys: ['/core/pods/a/p1', '/core/pods/b/p3'], remaining: 2 });
+      assert.deepEqual(page('/core/pods/a/', { filter: odd }), { keys: ['/core/pods/a/p1'], remaining: 0 });
+      // One namespace; a resume key outside the prefix; no bound; a prefix spanning resources.
+      assert.deepEqual(page('/core/pods/b/', { limit: 1 }), { keys: ['/core/pods/b/p3'], remaining: 1 });
+      assert.deepEqual(page('/core/pods/b/', { after: '/core/pods/a/zzz' }), { keys: ['/core/pods/b/p3', '/core/pods/b/p4'], remaining: 0 });
+      assert.deepEqual(page('/core/pods/b/', { after: '/core/pods/c/' }), { keys: [], remaining: 0 });
+      assert.deepEqual(page('/core/', { limit: 2 }), { keys: ['/core/pod/a/r', '/core/pods-x/a/q'], remaining: 5 });
+      assert.deepEqual(page('/core/', { after: '/core/pods-x/a/q', limit: 1 }), { keys: ['/core/pods/a/p1'], remaining: 4 });
+      assert.deepEqual(page('/core/', { after: '/core/pods/c/p5', limit: 1 }), { keys: [], remaining: 0 });
+      assert.deepEqual(page('/core/pods/', {}).keys, s.list('/core/pods/').entries.map((e) => e.key));
+      // Writes since the last read show up in the next page.
+      await s.delete('/core/pods/a/p2');
+      await s.create('/core/pods/a/p0', obj('p0'));
+      assert.deepEqual(page('/core/pods/a/', {}), { keys: ['/core/pods/a/p0', '/core/pods/a/p1'], remaining: 0 });
+      assert.equal(s.page('/core/pods/', { limit: 1 }).revision, s.revision());
+      assert.equal(s.count('/core/'), 7);
+      await s.close();
+    });
+
     it('refuses duplicate creates and stale updates and deletes', async () => {
       const s = await make();
       const e = await s.create('/core/pods/ns/a', obj('a'));

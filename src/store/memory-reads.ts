@@ -1,7 +1,7 @@
 // The read side shared by the backends that keep their current state in a MemoryStore (SQLite's copy of its
 // database, etcd's watch cache): reads, lists and watches never wait on disk or network.
 import type { MemoryStore } from './memory.js';
-import type { Entry, StoreEvent, WatchHandle } from './store.js';
+import type { Entry, Page, PageOptions, StoreEvent, WatchHandle } from './store.js';
 
 export abstract class MemoryReads {
   protected abstract readonly mem: MemoryStore;
@@ -14,6 +14,9 @@ export abstract class MemoryReads {
   }
   list(prefix: string): { entries: Entry[]; revision: number } {
     return this.mem.list(prefix);
+  }
+  page(prefix: string, opts?: PageOptions): Page {
+    return this.mem.page(prefix, opts);
   }
   count(prefix: string): number {
     return this.mem.count(prefix);

@@ -89,4 +89,33 @@ describe('MemoryStore', () => {
     assert.throws(() => s.watch('/core/', before + 2, () => {}), GoneError);
     s.watch('/core/', before + 6, () => {});
   });
+
+  it('keeps ranged reads in key order through any mix of writes between reads', () => {
+    // Few writes between reads are spliced into the sorted keys, many are merged: both must agree with the map.
+    const s = new MemoryStore();
+    const live = new Set<string>();
+    let seed = 7;
+    const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let round = 0; round < 60; round++) {
+      const writes = round % 3 === 0 ? 100 : rand(8);
+      for (let w = 0; w < writes; w++) {
+        const key = `/core/configmaps/ns${rand(3)}/k${rand(40)}`;
+        if (live.has(key)) {
+          s.deleteSync(key);
+          live.delete(key);
+        } else {
+          s.createSync(key, obj(key));
+          live.add(key);
+        }
+      }
+      const want = [...live].sort();
+      assert.deepEqual(s.list('/core/configmaps/').entries.map((e) => e.key), want);
+      assert.equal(s.count('/core/configmaps/ns1/'), want.filter((k) => k.startsWith('/core/configmaps/ns1/')).length);
+      const after = want[rand(want.length + 1)];
+      const from = after === undefined ? 0 : want.indexOf(after) + 1;
+      const p = s.page('/core/configmaps/', { ...(after !== undefined && { after }), limit: 5 });
+      assert.deepEqual(p.entries.map((e) => e.key), want.slice(from, from + 5));
+      assert.equal(p.remaining, Math.max(0, want.length - from - 5));
+    }
+  });
 });

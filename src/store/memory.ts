@@ -4,6 +4,8 @@ import {
   deepFreeze,
   type Entry,
   GoneError,
+  type Page,
+  type PageOptions,
   type Store,
   StoreConflictError,
   type StoreEvent,
@@ -29,39 +31,63 @@ function bucketOf(key: string): string {
 
 class Bucket {
   readonly entries = new Map<string, Entry>();
-  // Keys in order for ranged reads. New keys wait in `pending` and deleted ones stay in `sorted` until the next
-  // read merges them, so a burst of writes costs O(1) each instead of an array splice per key.
+  // Keys in order for ranged reads. New and deleted keys wait in `pending` and `removed` until the next read
+  // folds them in, so a burst of writes costs O(1) each; a read after a few writes splices them in instead of
+  // rebuilding the array.
   private sorted: string[] = [];
   private pending: string[] = [];
-  private stale = 0;
+  private removed: string[] = [];
 
   insert(key: string): void {
     this.pending.push(key);
   }
-  remove(_key: string): void {
-    this.stale++;
+  remove(key: string): void {
+    this.removed.push(key);
   }
   range(prefix: string): Entry[] {
     const keys = this.keys();
+    const end = prefixEnd(keys, prefix);
     const out: Entry[] = [];
-    for (let i = lowerBound(keys, prefix); i < keys.length; i++) {
-      const k = keys[i] as string;
-      if (!k.startsWith(prefix)) break;
-      out.push(this.entries.get(k) as Entry);
-    }
+    for (let i = lowerBound(keys, prefix); i < end; i++) out.push(this.entries.get(keys[i] as string) as Entry);
     return out;
   }
   countRange(prefix: string): number {
     const keys = this.keys();
-    let n = 0;
-    for (let i = lowerBound(keys, prefix); i < keys.length; i++) {
-      if (!(keys[i] as string).startsWith(prefix)) break;
-      n++;
+    return prefixEnd(keys, prefix) - lowerBound(keys, prefix);
+  }
+  /** Appends to `out` the accepted entries under `prefix` after `after` until `out` holds `limit`; returns how
+   * many keys under the prefix lie beyond the last one scanned. */
+  scan(prefix: string, after: string | undefined, limit: number, filter: ((e: Entry) => boolean) | undefined, out: Entry[]): number {
+    const keys = this.keys();
+    let i = lowerBound(keys, prefix);
+    if (after !== undefined && after >= prefix) i = Math.max(i, upperBound(keys, after));
+    const end = prefixEnd(keys, prefix);
+    for (; i < end && out.length < limit; i++) {
+      const e = this.entries.get(keys[i] as string) as Entry;
+      if (!filter || filter(e)) out.push(e);
     }
-    return n;
+    return Math.max(0, end - i);
   }
   private keys(): string[] {
-    if (this.pending.length === 0 && this.stale === 0) return this.sorted;
+    const added = this.pending.length;
+    const gone = this.removed.length;
+    if (added === 0 && gone === 0) return this.sorted;
+    // Each splice moves the array's tail (a memmove); past a few dozen a linear merge is cheaper.
+    if (added + gone <= 32) {
+      // The map says what exists: a key deleted and created again (or the reverse) since the last read ends
+      // up present exactly when the map has it.
+      for (const k of this.removed) {
+        const i = lowerBound(this.sorted, k);
+        if (this.sorted[i] === k && !this.entries.has(k)) this.sorted.splice(i, 1);
+      }
+      for (const k of this.pending) {
+        const i = lowerBound(this.sorted, k);
+        if (this.sorted[i] !== k && this.entries.has(k)) this.sorted.splice(i, 0, k);
+      }
+      this.pending = [];
+      this.removed = [];
+      return this.sorted;
+    }
     const add = this.pending.sort();
     const merged: string[] = [];
     let i = 0;
@@ -85,17 +111,44 @@ class Bucket {
     }
     this.sorted = merged;
     this.pending = [];
-    this.stale = 0;
+    this.removed = [];
     return merged;
   }
 }
 
+/** First index whose key is >= `key`. */
 function lowerBound(arr: string[], key: string): number {
   let lo = 0;
   let hi = arr.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if ((arr[mid] as string) < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose key is > `key`. */
+function upperBound(arr: string[], key: string): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((arr[mid] as string) <= key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index past the keys that start with `prefix`: in sorted order they sit together right after every
+ * smaller key, so "smaller or under the prefix" holds for a run from the start and a binary search finds its end. */
+function prefixEnd(arr: string[], prefix: string): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const k = arr[mid] as string;
+    if (k < prefix || k.startsWith(prefix)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -235,20 +288,27 @@ export class MemoryStore implements Store {
   }
 
   list(prefix: string): { entries: Entry[]; revision: number } {
-    if (prefix.split('/').length - 1 >= 3) {
-      const b = this.buckets.get(bucketOf(prefix));
-      return { entries: b ? b.range(prefix) : [], revision: this.rev };
-    }
-    const entries: Entry[] = [];
-    for (const name of [...this.buckets.keys()].filter((b) => b.startsWith(prefix)).sort()) {
-      entries.push(...(this.buckets.get(name) as Bucket).range(name));
-    }
+    const parts = this.bucketsUnder(prefix).map(([range, b]) => b.range(range));
+    // Not push(...part): spreading hundreds of thousands of arguments overflows the stack.
+    const entries = parts.length === 1 ? (parts[0] as Entry[]) : ([] as Entry[]).concat(...parts);
     return { entries, revision: this.rev };
   }
 
+  page(prefix: string, opts: PageOptions = {}): Page {
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : Number.POSITIVE_INFINITY;
+    const entries: Entry[] = [];
+    let remaining = 0;
+    // Buckets come in key order, so once the page is full every later bucket lies wholly beyond it.
+    for (const [range, b] of this.bucketsUnder(prefix)) {
+      remaining += entries.length < limit ? b.scan(range, opts.after, limit, opts.filter, entries) : b.countRange(range);
+    }
+    return { entries, revision: this.rev, remaining };
+  }
+
   count(prefix: string): number {
-    const b = this.buckets.get(bucketOf(prefix));
-    return b ? b.countRange(prefix) : 0;
+    let n = 0;
+    for (const [range, b] of this.bucketsUnder(prefix)) n += b.countRange(range);
+    return n;
   }
 
   create(key: string, object: KubeObject): Promise<Entry> {
@@ -376,6 +436,16 @@ export class MemoryStore implements Store {
   async close(): Promise<void> {
     for (const set of this.watchers.values()) set.clear();
     this.wideWatchers.clear();
+  }
+
+  /** The buckets a prefix reaches, in key order, each with the part of its range under the prefix. */
+  private bucketsUnder(prefix: string): Array<[string, Bucket]> {
+    if (prefix.split('/').length - 1 >= 3) {
+      const b = this.buckets.get(bucketOf(prefix));
+      return b ? [[prefix, b]] : [];
+    }
+    const names = [...this.buckets.keys()].filter((n) => n.startsWith(prefix)).sort();
+    return names.map((n) => [n, this.buckets.get(n) as Bucket]);
   }
 
   private bucket(key: string): Bucket {

@@ -24,6 +24,24 @@ export interface StoreEvent {
   readonly prev?: Entry;
 }
 
+/** A bounded, resumable read of the entries under a prefix (see Store.page). */
+export interface PageOptions {
+  /** Start strictly after this key (the last key of the previous page). */
+  after?: string;
+  /** Stop once this many entries were taken; absent or not positive: no bound. */
+  limit?: number;
+  /** Take only the entries this accepts; the limit counts taken entries, not scanned ones. */
+  filter?: (e: Entry) => boolean;
+}
+
+export interface Page {
+  entries: Entry[];
+  revision: number;
+  /** Entries under the prefix, taken or not, that sort after the last one scanned: 0 when the scan reached the
+   * end. Known without visiting them, so a caller can report what is left of a list for free. */
+  remaining: number;
+}
+
 export interface WatchHandle {
   cancel(): void;
 }
@@ -49,6 +67,9 @@ export interface Store {
   get(key: string): Entry | undefined;
   /** Entries whose key starts with `prefix`, in key order, with the revision they were read at. */
   list(prefix: string): { entries: Entry[]; revision: number };
+  /** Like `list`, but starts after `opts.after` and stops after `opts.limit` taken entries: costs what it
+   * scans, not what is stored, so each page of a paged list is as cheap as the first. */
+  page(prefix: string, opts?: PageOptions): Page;
   /** Counts entries under a prefix without materializing them. */
   count(prefix: string): number;
   // Writes are asynchronous: a remote backend (etcd) learns the revision only when its transaction commits.

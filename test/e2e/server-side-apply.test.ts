@@ -114,6 +114,18 @@ describe('kubectl apply --server-side', () => {
     assert.equal(d.spec.template.spec.containers[0].image, 'nginx:1.21');
   });
 
+  it('names the components that wrote: kube-controller-manager for a pod it created, kubelet for its status', async () => {
+    await ok(['create', 'deployment', 'managers', '--image=nginx', '--replicas=1']);
+    const { eventually } = kube(() => c);
+    await eventually(['get', 'pods', '-l', 'app=managers', '-o', 'jsonpath={.items[*].status.phase}'], (o) => o === 'Running', 'a Running pod');
+    const pod = parse(await ok(['get', 'pods', '-l', 'app=managers', '-o', 'yaml', '--show-managed-fields'])) as { items: Array<{ metadata: { managedFields: Array<{ manager: string; operation: string; subresource?: string }> } }> };
+    const managers = (pod.items[0]?.metadata.managedFields ?? []).map((m) => `${m.manager} ${m.operation}${m.subresource ? ` ${m.subresource}` : ''}`);
+    assert.deepEqual(managers.sort(), ['kube-controller-manager Update', 'kubelet Update status']);
+    const deploy = parse(await ok(['get', 'deploy', 'managers', '-o', 'yaml', '--show-managed-fields'])) as { metadata: { managedFields: Array<{ manager: string; subresource?: string }> } };
+    assert.deepEqual(deploy.metadata.managedFields.map((m) => `${m.manager}${m.subresource ? ` ${m.subresource}` : ''}`).sort(), ['kube-controller-manager status', 'kubectl-create']);
+    await ok(['delete', 'deployment', 'managers']);
+  });
+
   it('takes over from client-side apply without conflicts', async () => {
     const cm = (v: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  color: ${v}\n  size: big\n`;
     const f = await file('cm.yaml', cm('blue'));

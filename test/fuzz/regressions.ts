@@ -16,4 +16,6 @@ export const REGRESSIONS: Array<{ request: FuzzRequest; status: number }> = [
   // Custom resources parse raw JSON late: a truncated body threw a SyntaxError there (500).
   { request: { method: 'PUT', path: `/apis/${FUZZ_GROUP}/v1/namespaces/default/widgets/web/status`, headers: json, body: '{"apiVersion":"fuzz' }, status: 400 },
   { request: { method: 'POST', path: `/apis/${FUZZ_GROUP}/v1/namespaces/default/widgets`, headers: json, body: '{"kind":"Widget",' }, status: 400 },
+  // A fractional ?limit= set an array's length to 1.5 (500); kube-apiserver cannot decode it into an int64.
+  { request: { method: 'GET', path: '/apis/policy/v1/namespaces/default/poddisruptionbudgets?limit=1.5' }, status: 400 },
 ];

@@ -6,7 +6,7 @@ import type { KubeObject } from '../../api/types.js';
 import { FakeClock } from '../../clock/clock.js';
 import { InProcessClient } from '../../client/inprocess.js';
 import { MemoryStore } from '../../store/memory.js';
-import type { Entry, Store, StoreEvent, WatchHandle } from '../../store/store.js';
+import type { Entry, PageOptions, Store, StoreEvent, WatchHandle } from '../../store/store.js';
 import { ApiServer } from '../server.js';
 
 /** A store whose writes land a moment later, as etcd's do, and that has no synchronous updateNow: quota
@@ -21,6 +21,9 @@ class SlowStore implements Store {
   }
   list(prefix: string) {
     return this.m.list(prefix);
+  }
+  page(prefix: string, opts?: PageOptions) {
+    return this.m.page(prefix, opts);
   }
   count(prefix: string): number {
     return this.m.count(prefix);

@@ -187,6 +187,43 @@ describe('ResourceStorage list and watch', () => {
     assert.throws(() => s.list(widgets, undefined, { fieldSelector: 'spec.nope=1' }), apiErr(400, 'BadRequest'));
   });
 
+  it('pages across namespaces in key order, with selectors counted against the limit', async () => {
+    const { s } = setup();
+    for (const ns of ['b', 'a', 'c']) await s.create(namespaces, undefined, { metadata: { name: ns } });
+    for (const ns of ['b', 'a', 'c']) {
+      for (let i = 0; i < 3; i++) await s.create(widgets, ns, { ...w(`${ns}${i}`), metadata: { name: `${ns}${i}`, labels: { odd: String(i % 2 === 1) } } });
+    }
+    const walk = (opts: { limit: number; labelSelector?: string }) => {
+      const pages: Array<{ names: string[]; remaining?: number; more: boolean }> = [];
+      let cont: string | undefined;
+      do {
+        const r = s.list(widgets, undefined, { ...opts, ...(cont !== undefined && { continue: cont }) });
+        pages.push({ names: names(r.entries), ...(r.remainingItemCount !== undefined && { remaining: r.remainingItemCount }), more: !!r.continue });
+        cont = r.continue;
+      } while (cont);
+      return pages;
+    };
+    assert.deepEqual(walk({ limit: 4 }), [
+      { names: ['a0', 'a1', 'a2', 'b0'], remaining: 5, more: true },
+      { names: ['b1', 'b2', 'c0', 'c1'], remaining: 1, more: true },
+      { names: ['c2'], more: false },
+    ]);
+    // A page that ends exactly at the last item hands out no continue token.
+    assert.deepEqual(walk({ limit: 9 }), [{ names: ['a0', 'a1', 'a2', 'b0', 'b1', 'b2', 'c0', 'c1', 'c2'], more: false }]);
+    // With a selector there is no remainingItemCount, and no token when nothing further matches.
+    assert.deepEqual(walk({ limit: 2, labelSelector: 'odd=true' }), [
+      { names: ['a1', 'b1'], more: true },
+      { names: ['c1'], more: false },
+    ]);
+    assert.deepEqual(walk({ limit: 2, labelSelector: 'odd=false' }).map((p) => p.names), [['a0', 'a2'], ['b0', 'b2'], ['c0', 'c2']]);
+    // A continue token resumes after its key even when that object has gone since.
+    const first = s.list(widgets, 'b', { limit: 1 });
+    await s.delete(widgets, 'b', 'b0');
+    const next = s.list(widgets, 'b', { limit: 1, continue: first.continue as string });
+    assert.deepEqual([names(next.entries), next.remainingItemCount], [['b1'], 1]);
+    assert.throws(() => s.list(widgets, undefined, { limit: 1, continue: 'not-a-token' }), apiErr(400, 'BadRequest', 'continue key is not valid: invalid continue token'));
+  });
+
   it('watches from a revision and turns selector exits into DELETED', async () => {
     const { s } = setup();
     const a = (await s.create(widgets, 'default', { ...w('a'), metadata: { name: 'a', labels: { app: 'x' } } })).object;

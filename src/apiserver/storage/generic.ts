@@ -62,28 +62,21 @@ export class ResourceStorage {
 
   list(d: ResourceDescriptor, namespace: string | undefined, opts: ListOptions = {}): ListResult {
     const filter = compileFilter(d, opts.labelSelector, opts.fieldSelector);
-    const { entries, revision } = this.store.list(listPrefix(d, namespace));
-    let start = 0;
-    if (opts.continue) {
-      const after = decodeContinue(opts.continue);
-      start = lowerBoundAfter(entries, after);
-    }
-    const limit = opts.limit && opts.limit > 0 ? opts.limit : Number.POSITIVE_INFINITY;
-    const out: Entry[] = [];
-    let i = start;
-    for (; i < entries.length && out.length < limit; i++) {
-      const e = entries[i] as Entry;
-      if (filter.everything || filter.matches(e.object)) out.push(e);
-    }
-    const result: ListResult = { entries: out, revision };
-    if (i < entries.length && out.length >= limit) {
-      // Count what remains only when it is cheap to know exactly (no selector to evaluate).
-      const rest = entries.length - i;
-      const hasMore = filter.everything ? rest > 0 : entries.slice(i).some((e) => filter.matches(e.object));
-      if (hasMore) {
-        result.continue = encodeContinue((out[out.length - 1] as Entry).key, revision);
-        if (filter.everything) result.remainingItemCount = rest;
-      }
+    const after = opts.continue ? decodeContinue(opts.continue) : undefined;
+    const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : 0;
+    // One entry past the limit says whether another matching item exists, so a continue token is only handed
+    // out when the next page has something in it, and the scan stops there instead of at the end of the store.
+    const page = this.store.page(listPrefix(d, namespace), {
+      ...(after !== undefined && { after }),
+      ...(limit > 0 && { limit: limit + 1 }),
+      ...(!filter.everything && { filter: (e: Entry) => filter.matches(e.object) }),
+    });
+    const result: ListResult = { entries: page.entries, revision: page.revision };
+    if (limit > 0 && page.entries.length > limit) {
+      page.entries.length = limit;
+      result.continue = encodeContinue((page.entries[limit - 1] as Entry).key, page.revision);
+      // Exact only without a selector: then the extra entry is the next key and the store counted the rest.
+      if (filter.everything) result.remainingItemCount = page.remaining + 1;
     }
     return result;
   }
@@ -701,17 +694,6 @@ function decodeContinue(token: string): string {
     // fall through
   }
   throw errors.badRequest('continue key is not valid: invalid continue token');
-}
-
-function lowerBoundAfter(entries: Entry[], key: string): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((entries[mid] as Entry).key <= key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 const STALE = Symbol('stale write');

@@ -29,6 +29,8 @@ export interface ManagerHooks {
 
 export interface ManagerOptions {
   client: Client;
+  /** The client a controller writes through, when some should write as another component (the scheduler). */
+  clientFor?(controller: string): Client;
   informers: InformerFactory;
   clock: Clock;
   recorderFor(component: string): EventRecorder;
@@ -39,7 +41,8 @@ export interface ManagerOptions {
 
 interface Running {
   def: ControllerDefinition;
-  queue: WorkQueue;
+  /** The queue of the current leadership term: stop() retires it and puts a fresh one here for the next term. */
+  slot: { queue: WorkQueue };
   ctx: ControllerContext;
   workers: Promise<void>[];
 }
@@ -54,21 +57,24 @@ export function controllerOwnerKey(obj: KubeObject, kind: string): string | unde
 export class ControllerManager {
   private readonly running: Running[] = [];
   private started = false;
+  /** Set by stop(): a later start() is a new leadership term and must look at everything again. */
+  private stoppedOnce = false;
 
   constructor(private readonly opts: ManagerOptions) {}
 
   /** Adds a controller; its informer handlers are registered at once so no event is missed. */
   async add(def: ControllerDefinition): Promise<void> {
-    const { clock, client, informers } = this.opts;
-    const queue = new WorkQueue(clock, defaultControllerRateLimiter(clock), def.name);
+    const { clock, informers } = this.opts;
+    const client = this.opts.clientFor?.(def.name) ?? this.opts.client;
+    const slot = { queue: new WorkQueue(clock, defaultControllerRateLimiter(clock), def.name) };
     const log = (m: string) => this.opts.hooks?.log?.(def.name, m);
     const ctx: ControllerContext = {
       client,
       informers,
       clock,
       recorder: this.opts.recorderFor(def.name),
-      enqueue: (key, reason) => queue.add(key, reason),
-      enqueueAfter: (key, ms, reason) => queue.addAfter(key, ms, reason),
+      enqueue: (key, reason) => slot.queue.add(key, reason),
+      enqueueAfter: (key, ms, reason) => slot.queue.addAfter(key, ms, reason),
       log,
       decisions: decisionRecorder(this.opts.decisions ?? defaultDecisionLog, def.name, () => clock.now()),
     };
@@ -108,22 +114,22 @@ export class ControllerManager {
       informers.informer(resource).addHandler({
         add: (o) => {
           observe('ADDED', resource, o);
-          for (const k of keysOf(o)) queue.add(k, `${what} added: ${objectKey(o)}`);
+          for (const k of keysOf(o)) slot.queue.add(k, `${what} added: ${objectKey(o)}`);
         },
         update: (old, o) => {
           observe('MODIFIED', resource, o, old);
           // A changed owner or selector can move an object between keys: wake both sides.
           const keys = keysOf(o);
           for (const k of keysOf(old)) keys.add(k);
-          for (const k of keys) queue.add(k, `${what} changed: ${objectKey(o)}`);
+          for (const k of keys) slot.queue.add(k, `${what} changed: ${objectKey(o)}`);
         },
         delete: (o) => {
           observe('DELETED', resource, o);
-          for (const k of keysOf(o)) queue.add(k, `${what} deleted: ${objectKey(o)}`);
+          for (const k of keysOf(o)) slot.queue.add(k, `${what} deleted: ${objectKey(o)}`);
         },
       });
     }
-    const r: Running = { def, queue, ctx, workers: [] };
+    const r: Running = { def, slot, ctx, workers: [] };
     this.running.push(r);
     if (this.started) this.startWorkers(r);
   }
@@ -134,13 +140,27 @@ export class ControllerManager {
     this.started = true;
     this.opts.informers.start();
     await this.opts.informers.waitForSync();
-    for (const r of this.running) this.startWorkers(r);
+    for (const r of this.running) {
+      // Leading again in the same process (the lease was lost and won back): what the retired queue still held,
+      // and its requeueAfter timers, are gone, so every object is looked at as on a first start.
+      if (this.stoppedOnce) for (const o of this.opts.informers.informer(r.def.for).list()) r.slot.queue.add(objectKey(o), 'leading again');
+      this.startWorkers(r);
+    }
   }
 
+  /** Stops acting: each worker finishes the item in hand and takes no other, so a manager that lost its lease
+   * does not keep writing while another one has taken over. The manager can be started again. */
   async stop(): Promise<void> {
     this.started = false;
-    for (const r of this.running) r.queue.shutDown();
+    this.stoppedOnce = true;
+    const { clock } = this.opts;
+    for (const r of this.running) {
+      r.slot.queue.shutDown();
+      // Events keep arriving while another process leads; they wait in the next term's queue.
+      r.slot.queue = new WorkQueue(clock, defaultControllerRateLimiter(clock), r.def.name);
+    }
     await Promise.all(this.running.flatMap((r) => r.workers));
+    for (const r of this.running) r.workers = [];
   }
 
   private startWorkers(r: Running): void {
@@ -149,12 +169,17 @@ export class ControllerManager {
   }
 
   private async worker(r: Running): Promise<void> {
-    const { def, queue, ctx } = r;
+    const { def, ctx } = r;
+    const queue = r.slot.queue;
     let lastAdds = 0;
     let lastRetries = 0;
     for (;;) {
       const item = await queue.get();
       if (!item) return;
+      if (queue.isShuttingDown()) {
+        queue.done(item.key);
+        return;
+      }
       const wall = performance.now();
       try {
         const result = await def.reconcile(item.key, ctx);
