@@ -8,7 +8,7 @@
 // --flip seconds (each flip is a rolling update: new pods scheduled, started and reported by the simulated
 // kubelets, old ones deleted, with their Events).
 //
-// `node --import tsx bench/churn.ts [--minutes 2] [--backend sqlite|etcd] [--sample 30] [--watch-history 10000]
+// `node --import tsx bench/churn.ts [--minutes 2] [--backend sqlite|etcd] [--sample 30] [--watch-history 10000] [--event-ttl 1h]
 //  [--configmaps 2000] [--rate 200] [--replicas 20] [--flip 5] [--nodes 3]`
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -42,6 +42,8 @@ if (backend !== 'sqlite' && backend !== 'etcd') {
 const sampleSecs = option('sample', 30);
 // Small enough that a short run fills the window in its first half, so the second half shows the steady state.
 const watchHistory = option('watch-history', 10_000);
+// kubeloop's own default is 1h (kube-apiserver's); a shorter TTL reaches the steady state within a shorter run.
+const eventTtl = option('event-ttl', '');
 const population = option('configmaps', 2_000);
 const rate = option('rate', 200);
 const replicas = option('replicas', 20);
@@ -229,7 +231,7 @@ async function main(): Promise<number> {
   const etcd = backend === 'etcd' ? await startEtcd() : undefined;
   let k: KubeloopProcess | undefined;
   try {
-    const args = ['--nodes', String(nodes), '--timing', 'instant', '--watch-history', String(watchHistory)];
+    const args = ['--nodes', String(nodes), '--timing', 'instant', '--watch-history', String(watchHistory), ...(eventTtl ? ['--event-ttl', eventTtl] : [])];
     k = await startKubeloop({ dir, args: etcd ? [...args, '--etcd-servers', etcd.url] : args });
     const api = new ApiClient(k.url, k.tls, 32);
     await api.must('POST', '/api/v1/namespaces', { metadata: { name: ns } });
@@ -248,7 +250,7 @@ async function main(): Promise<number> {
     }
     const resources = await listableResources(api);
     console.log(
-      `churn on ${backend} for ${minutes} min: --watch-history ${watchHistory}, ${population} ConfigMaps at ${rate} operations/s, ` +
+      `churn on ${backend} for ${minutes} min: --watch-history ${watchHistory}${eventTtl ? `, --event-ttl ${eventTtl}` : ''}, ${population} ConfigMaps at ${rate} operations/s, ` +
         `${replicas > 0 ? `Deployment of ${replicas} pods flipping image every ${flipSecs} s` : 'no Deployment'}, ${nodes} nodes (instant timing); sample every ${sampleSecs} s; ` +
         `Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
     );
