@@ -20,6 +20,7 @@ import { PATCH_CONTENT_TYPES } from './storage/patch.js';
 import { handleSubresource } from './subresources.js';
 import { buildTable, parseIncludeObject } from './table.js';
 import { WatchStream } from './watch-stream.js';
+import { minimumRevision, validateListOptions, waitForRevision } from './storage/list-consistency.js';
 import { serveUi } from '../ui/server/index.js';
 
 export const KUBE_VERSION = {
@@ -234,7 +235,17 @@ async function resource(deps: HandlerDeps, req: IncomingMessage, res: ServerResp
         return watch(deps, req, res, url, d, ns, common, acc.table ? { include: parseIncludeObject(q.get('includeObject')), apiVersion: tableApiVersion } : undefined);
       }
       requireVerb(d, 'list');
-      const result = storage.list(d, ns, { ...common, limit: limitParam(q.get('limit')), continue: q.get('continue') ?? undefined });
+      const consistency = {
+        resourceVersion: q.get('resourceVersion') ?? undefined,
+        resourceVersionMatch: q.get('resourceVersionMatch') ?? undefined,
+        continue: q.get('continue') || undefined,
+        sendInitialEvents: q.get('sendInitialEvents') ?? undefined,
+      };
+      validateListOptions(consistency);
+      const minimum = minimumRevision(consistency);
+      // A resourceVersion this server's store has not reached yet (written through another API server).
+      if (minimum !== undefined && minimum > storage.store.revision()) await waitForRevision(storage.store, minimum);
+      const result = storage.list(d, ns, { ...common, limit: limitParam(q.get('limit')), ...consistency });
       const meta = listMeta(result.revision, result.continue, result.remainingItemCount);
       if (acc.table) {
         const include = parseIncludeObject(q.get('includeObject'));

@@ -15,6 +15,9 @@ export abstract class MemoryReads {
   list(prefix: string): { entries: Entry[]; revision: number } {
     return this.mem.list(prefix);
   }
+  pageAt(prefix: string, revision: number, opts?: PageOptions): Page | undefined {
+    return this.mem.pageAt(prefix, revision, opts);
+  }
   page(prefix: string, opts?: PageOptions): Page {
     return this.mem.page(prefix, opts);
   }

@@ -118,4 +118,49 @@ describe('MemoryStore', () => {
       assert.equal(p.remaining, Math.max(0, want.length - from - 5));
     }
   });
+
+  it('pageAt reads any revision in the window exactly as a snapshot taken then', () => {
+    let seed = 42;
+    const rand = (n: number) => {
+      seed = (seed * 1664525 + 1013904223) >>> 0;
+      return seed % n;
+    };
+    const s = new MemoryStore({ historyEvents: 400 });
+    const keyOf = (i: number) => `/core/configmaps/ns${i % 3}/k${String(i).padStart(3, '0')}`;
+    const snapshots = new Map<number, Map<string, string>>();
+    const live = new Map<string, string>();
+    for (let step = 0; step < 600; step++) {
+      const key = keyOf(rand(60));
+      const value = `v${step}`;
+      if (live.has(key) && rand(3) === 0) {
+        s.deleteSync(key);
+        live.delete(key);
+      } else if (live.has(key)) {
+        s.updateSync(key, obj(key, { data: { value } }));
+        live.set(key, value);
+      } else {
+        s.createSync(key, obj(key, { data: { value } }));
+        live.set(key, value);
+      }
+      snapshots.set(s.revision(), new Map(live));
+    }
+    const even = (e: { object: KubeObject }) => Number(((e.object.data as { value: string }).value).slice(1)) % 2 === 0;
+    for (const [rev, snap] of snapshots) {
+      if (rev < s.oldestWatchableRevision()) {
+        assert.equal(s.pageAt('/core/configmaps/', rev), undefined);
+        continue;
+      }
+      const keys = [...snap.keys()].sort();
+      const after = keys[rand(keys.length + 1)];
+      const limit = 1 + rand(8);
+      const filtered = rand(2) === 0;
+      const page = s.pageAt('/core/configmaps/', rev, { ...(after ? { after } : {}), limit, ...(filtered ? { filter: even } : {}) }) as NonNullable<ReturnType<MemoryStore['pageAt']>>;
+      const rest = keys.filter((k) => !after || k > after);
+      const want = rest.filter((k) => !filtered || Number((snap.get(k) as string).slice(1)) % 2 === 0).slice(0, limit);
+      assert.deepEqual(page.entries.map((e) => `${e.key}=${(e.object.data as { value: string }).value}`), want.map((k) => `${k}=${snap.get(k)}`), `revision ${rev}`);
+      assert.equal(page.revision, rev);
+      if (!filtered && want.length === limit) assert.equal(page.remaining, rest.length - limit, `remaining at revision ${rev}`);
+    }
+    assert.equal(s.pageAt('/core/configmaps/', s.revision() + 1), undefined, 'a revision not reached yet');
+  });
 });

@@ -294,6 +294,51 @@ export class MemoryStore implements Store {
     return { entries, revision: this.rev };
   }
 
+  /**
+   * A page as it was at `revision`: a paged list goes on reading the snapshot its first page saw, and
+   * resourceVersionMatch=Exact reads an older one. The current page with the keys changed since put back as they
+   * were, so it costs the page plus the events since `revision`; undefined once those events have left the
+   * history window (or for a revision the store has not reached).
+   */
+  pageAt(prefix: string, revision: number, opts: PageOptions = {}): Page | undefined {
+    if (revision < this.compactedRev || revision > this.rev) return undefined;
+    if (revision === this.rev) return this.page(prefix, opts);
+    // Newest first, so each key ends up with its state before its oldest change after `revision`.
+    const then = new Map<string, Entry | undefined>();
+    for (let i = this.history.length - 1; i >= this.historyStart; i--) {
+      const e = this.history[i] as StoreEvent;
+      if (e.revision <= revision) break;
+      if (e.key.startsWith(prefix) && (opts.after === undefined || e.key > opts.after)) then.set(e.key, e.type === 'ADDED' ? undefined : e.prev);
+    }
+    const { filter } = opts;
+    const unchanged = this.page(prefix, then.size === 0 ? opts : { ...opts, filter: (e) => !then.has(e.key) && (!filter || filter(e)) });
+    if (then.size === 0) return { ...unchanged, revision };
+    const old = [...then.values()].filter((e): e is Entry => e !== undefined && (!filter || filter(e))).sort((a, b) => (a.key < b.key ? -1 : 1));
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : Number.POSITIVE_INFINITY;
+    const entries: Entry[] = [];
+    let i = 0;
+    let j = 0;
+    while (entries.length < limit) {
+      const a = unchanged.entries[i];
+      const b = old[j];
+      if (!a && !b) break;
+      if (!b || (a && a.key < b.key)) {
+        entries.push(a as Entry);
+        i++;
+      } else {
+        entries.push(b);
+        j++;
+      }
+    }
+    if (entries.length < limit) return { entries, revision, remaining: 0 };
+    // What lies after the last key at `revision`: the keys there now, less those created since, plus those gone since.
+    const last = (entries[entries.length - 1] as Entry).key;
+    const rest = this.page(prefix, { after: last, limit: 1 });
+    let remaining = rest.entries.length + rest.remaining;
+    for (const [key, e] of then) if (key > last) remaining += (e ? 1 : 0) - (this.get(key) ? 1 : 0);
+    return { entries, revision, remaining };
+  }
+
   page(prefix: string, opts: PageOptions = {}): Page {
     const limit = opts.limit && opts.limit > 0 ? opts.limit : Number.POSITIVE_INFINITY;
     const entries: Entry[] = [];

@@ -70,6 +70,9 @@ export interface Store {
   /** Like `list`, but starts after `opts.after` and stops after `opts.limit` taken entries: costs what it
    * scans, not what is stored, so each page of a paged list is as cheap as the first. */
   page(prefix: string, opts?: PageOptions): Page;
+  /** A page as it was at `revision` (a paged list's snapshot, resourceVersionMatch=Exact); undefined when that
+   * revision is older than the history kept, or newer than the store. */
+  pageAt(prefix: string, revision: number, opts?: PageOptions): Page | undefined;
   /** Counts entries under a prefix without materializing them. */
   count(prefix: string): number;
   // Writes are asynchronous: a remote backend (etcd) learns the revision only when its transaction commits.

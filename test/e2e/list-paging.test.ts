@@ -55,4 +55,22 @@ describe('chunked lists', () => {
     assert.equal(selected.metadata.remainingItemCount, undefined);
     assert.match(await fails(['get', '--raw', '/api/v1/configmaps?limit=1&continue=bogus']), /\(BadRequest\).*continue key is not valid/);
   });
+
+  it('later pages read the first page\'s snapshot; Exact lists an older revision; bad options are kube\'s errors', async () => {
+    await ok(['create', 'namespace', 'snap']);
+    for (const n of ['a', 'b', 'c']) await ok(['create', 'configmap', n, '-n', 'snap', `--from-literal=v=1`]);
+    const first = JSON.parse(await ok(['get', '--raw', '/api/v1/namespaces/snap/configmaps?limit=1'])) as { metadata: { continue: string; resourceVersion: string } };
+    await ok(['delete', 'configmap', 'c', '-n', 'snap']);
+    await ok(['create', 'configmap', 'bb', '-n', 'snap', '--from-literal=v=1']);
+    const token = encodeURIComponent(first.metadata.continue);
+    const second = JSON.parse(await ok(['get', '--raw', `/api/v1/namespaces/snap/configmaps?limit=5&continue=${token}`])) as { items: Array<{ metadata: { name: string } }>; metadata: { resourceVersion: string } };
+    assert.deepEqual(second.items.map((i) => i.metadata.name), ['b', 'c']);
+    assert.equal(second.metadata.resourceVersion, first.metadata.resourceVersion);
+    const exact = JSON.parse(await ok(['get', '--raw', `/api/v1/namespaces/snap/configmaps?resourceVersion=${first.metadata.resourceVersion}&resourceVersionMatch=Exact`])) as { items: Array<{ metadata: { name: string } }> };
+    assert.deepEqual(exact.items.map((i) => i.metadata.name), ['a', 'b', 'c']);
+    const now = (await ok(['get', 'cm', '-n', 'snap', '-o', 'name'])).trim().split('\n');
+    assert.ok(now.includes('configmap/bb') && !now.includes('configmap/c'), now.join(' '));
+    const bad = await fails(['get', '--raw', '/api/v1/namespaces/snap/configmaps?resourceVersionMatch=Exact']);
+    assert.match(bad, /The ListOptions "" is invalid: resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided/);
+  });
 });

@@ -25,6 +25,9 @@ class SlowStore implements Store {
   page(prefix: string, opts?: PageOptions) {
     return this.m.page(prefix, opts);
   }
+  pageAt(prefix: string, revision: number, opts?: PageOptions) {
+    return this.m.pageAt(prefix, revision, opts);
+  }
   count(prefix: string): number {
     return this.m.count(prefix);
   }

@@ -10,6 +10,7 @@ import type { Registry } from '../../api/registry.js';
 import type { FieldError, KubeObject } from '../../api/types.js';
 import { deepEqualJson, validateObjectMeta, validateObjectMetaUpdate } from '../../api/validation/meta.js';
 import { type Clock, rfc3339 } from '../../clock/clock.js';
+import { parseResourceVersion, tooLargeResourceVersion } from './list-consistency.js';
 import { type Entry, GoneError, type Store, StoreConflictError, type StoreEvent, type WatchHandle } from '../../store/store.js';
 import type { AdmissionPlugin, AdmissionRequest } from './admission.js';
 import { decodeBody } from './decode.js';
@@ -62,15 +63,29 @@ export class ResourceStorage {
 
   list(d: ResourceDescriptor, namespace: string | undefined, opts: ListOptions = {}): ListResult {
     const filter = compileFilter(d, opts.labelSelector, opts.fieldSelector);
-    const after = opts.continue ? decodeContinue(opts.continue) : undefined;
+    const token = opts.continue ? decodeContinue(opts.continue) : undefined;
+    const after = token?.start;
     const limit = opts.limit && opts.limit > 0 ? Math.floor(opts.limit) : 0;
+    // The snapshot read: the one a paged list began on (its token's revision; -1 continues on the latest), an
+    // Exact resourceVersion, else the latest (a NotOlderThan list waited for the store before it came here).
+    let at: number | undefined;
+    if (token) {
+      const rv = opts.resourceVersion;
+      if (rv !== undefined && rv !== '' && rv !== '0') throw errors.badRequest('specifying resource version is not allowed when using continue');
+      if (token.rv > 0) at = token.rv;
+    } else if (opts.resourceVersionMatch === 'Exact' && opts.resourceVersion) {
+      at = parseResourceVersion(opts.resourceVersion);
+    }
     // One entry past the limit says whether another matching item exists, so a continue token is only handed
     // out when the next page has something in it, and the scan stops there instead of at the end of the store.
-    const page = this.store.page(listPrefix(d, namespace), {
+    const prefix = listPrefix(d, namespace);
+    const pageOpts = {
       ...(after !== undefined && { after }),
       ...(limit > 0 && { limit: limit + 1 }),
       ...(!filter.everything && { filter: (e: Entry) => filter.matches(e.object) }),
-    });
+    };
+    const page = at === undefined ? this.store.page(prefix, pageOpts) : this.store.pageAt(prefix, at, pageOpts);
+    if (!page) throw this.snapshotGone(at as number, token?.start);
     const result: ListResult = { entries: page.entries, revision: page.revision };
     if (limit > 0 && page.entries.length > limit) {
       page.entries.length = limit;
@@ -79,6 +94,18 @@ export class ResourceStorage {
       if (filter.everything) result.remainingItemCount = page.remaining + 1;
     }
     return result;
+  }
+
+  /** A snapshot the store no longer has (or has not reached): kube-apiserver's answers for a compacted revision. */
+  private snapshotGone(revision: number, continueFrom: string | undefined): ApiError {
+    if (revision > this.store.revision()) return tooLargeResourceVersion(revision, this.store.revision());
+    if (continueFrom === undefined) return errors.gone('The resourceVersion for the provided list is too old.');
+    const e = errors.gone(
+      'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+    );
+    // A token for the latest state, from where this one stopped.
+    e.status.metadata = { continue: encodeContinue(continueFrom, -1) };
+    return e;
   }
 
   watch(d: ResourceDescriptor, namespace: string | undefined, opts: WatchOptions, sink: WatchSink): WatchHandle {
@@ -686,10 +713,10 @@ function encodeContinue(key: string, revision: number): string {
   return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv: revision, start: key })).toString('base64url');
 }
 
-function decodeContinue(token: string): string {
+function decodeContinue(token: string): { start: string; rv: number } {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString()) as { start?: unknown };
-    if (typeof parsed.start === 'string') return parsed.start;
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString()) as { start?: unknown; rv?: unknown };
+    if (typeof parsed.start === 'string') return { start: parsed.start, rv: typeof parsed.rv === 'number' && Number.isSafeInteger(parsed.rv) ? parsed.rv : 0 };
   } catch {
     // fall through
   }

@@ -31,6 +31,9 @@ export interface ListOptions {
   fieldSelector?: string;
   limit?: number;
   continue?: string;
+  /** With resourceVersionMatch=Exact, the revision whose snapshot is listed (else the latest state is). */
+  resourceVersion?: string;
+  resourceVersionMatch?: string;
 }
 
 export interface WatchOptions {
