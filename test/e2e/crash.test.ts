@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { type Cluster, startKubeloop } from './harness.js';
-import { SEED, kube } from './expect.js';
+import { SEED, kube, seededRandom as random, sleep } from './expect.js';
 
 const REPLICAS = 200;
 const CRASHES = 3;
@@ -23,16 +23,6 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-/** A small seeded generator, so a failing run can be repeated. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function maxResourceVersion(): Promise<number> {
   const out = await ok(['get', 'deploy,rs,pods,jobs,cronjobs,configmaps', '-A', '-o', 'jsonpath={range .items[*]}{.metadata.resourceVersion}{"\\n"}{end}']);

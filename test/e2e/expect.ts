@@ -51,3 +51,14 @@ export function kube(c: () => Cluster): Kube {
     },
   };
 }
+
+/** A small seeded generator of numbers in [0, 1), so a failing randomized run can be repeated. */
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
