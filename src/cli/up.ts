@@ -7,8 +7,8 @@ import path from 'node:path';
 import { createAuthenticator } from '../apiserver/authn.js';
 import type { TlsConfig } from '../apiserver/server.js';
 import { Cluster, type ClusterRole } from '../cluster/cluster.js';
-import { AdjustableClock } from '../clock/clock.js';
-import { startClockControl } from '../clock/control.js';
+import { AdjustableClock, anchoredTime } from '../clock/clock.js';
+import { CLOCK_CONFIGMAP_NAME, CLOCK_CONFIGMAP_NAMESPACE, parseClockAnchor, startClockControl } from '../clock/control.js';
 import { MemoryStore } from '../store/memory.js';
 import { EtcdStore } from '../store/etcd.js';
 import { SqliteStore } from '../store/sqlite.js';
@@ -89,8 +89,6 @@ export async function runUp(opts: UpOptions): Promise<void> {
     }
   }
   const dataDir = opts.dataDir ?? path.join(os.homedir(), '.kubeloop');
-  // Adjustable at run time through ConfigMap kube-system/kubeloop-clock (src/clock/control.ts).
-  const clock = new AdjustableClock({ rate: opts.timeScale ?? 1 });
   let store: Store;
   if (opts.etcdServers) {
     // Objects in etcd; this process keeps a watch cache, relisted if etcd compacts past it.
@@ -131,6 +129,11 @@ export async function runUp(opts: UpOptions): Promise<void> {
     }
   }
 
+  // The cluster clock, adjustable at run time through ConfigMap kube-system/kubeloop-clock (src/clock/control.ts).
+  // Cluster time goes on from the anchor the cluster already has (a restart on the same data, or another
+  // process on the same etcd), rather than from this process's wall clock; --time-scale applies from now on.
+  const anchor = parseClockAnchor(store.get(`/core/configmaps/${CLOCK_CONFIGMAP_NAMESPACE}/${CLOCK_CONFIGMAP_NAME}`)?.object);
+  const clock = new AdjustableClock({ rate: opts.timeScale ?? 1, ...(anchor ? { start: anchoredTime(anchor, Date.now()) } : {}) });
   let tls: TlsConfig | undefined;
   let kubeconfig;
   if (!opts.insecureHttp) {

@@ -77,6 +77,18 @@ export interface ClockSettings {
   paused: boolean;
 }
 
+/** Where a clock's time comes from: cluster time `cluster` at wall time `wall`, running `rate` times as fast as
+ * the wall since (standing at `cluster` while paused). Processes that share an anchor agree on cluster time. */
+export interface ClockAnchor extends ClockSettings {
+  wall: number;
+  cluster: number;
+}
+
+/** Cluster time at wall time `wallNow` by an anchor. */
+export function anchoredTime(a: ClockAnchor, wallNow: number): number {
+  return a.paused ? a.cluster : a.cluster + (wallNow - a.wall) * a.rate;
+}
+
 // Node arms at most 2^31-1 ms; a longer wait is re-armed when that much has passed.
 const MAX_WALL_DELAY = 2 ** 31 - 1;
 
@@ -135,6 +147,26 @@ export class AdjustableClock implements Clock {
     this.rate = rate;
     this.paused = paused;
     for (const a of this.armed) this.arm(a);
+    const s = this.settings();
+    for (const l of [...this.listeners]) l(s);
+  }
+
+  /** This clock's reference point (see ClockAnchor). */
+  anchor(): ClockAnchor {
+    return { wall: this.anchorWall, cluster: this.anchorCluster, rate: this.rate, paused: this.paused };
+  }
+
+  /** Runs by another anchor from now on: the one the processes of a cluster share. Pending timers re-arm. */
+  adopt(a: ClockAnchor): void {
+    if (!(a.rate > 0) || !Number.isFinite(a.rate) || !Number.isFinite(a.wall) || !Number.isFinite(a.cluster)) throw new Error('invalid clock anchor');
+    const changed = a.rate !== this.rate || a.paused !== this.paused;
+    if (!changed && a.wall === this.anchorWall && a.cluster === this.anchorCluster) return;
+    this.anchorWall = a.wall;
+    this.anchorCluster = a.cluster;
+    this.rate = a.rate;
+    this.paused = a.paused;
+    for (const armed of this.armed) this.arm(armed);
+    if (!changed) return;
     const s = this.settings();
     for (const l of [...this.listeners]) l(s);
   }

@@ -3,18 +3,37 @@
 //   paused: "false"     "true" stops cluster time: timers, heartbeats, container sleeps all wait
 // `kubeloop up` writes its starting settings there and applies every change (kubectl edit or patch, the
 // dashboard's clock controls). A value that does not parse changes nothing: a Warning Event says why.
+// The annotation kubeloop.dev/clock-anchor holds the clock's reference point (ClockAnchor: cluster time at a
+// wall time, and the settings since), so every process of a cluster on etcd, and a process restarted on its
+// data, tells the same time; a settings change made without one (kubectl edit) is re-anchored and written back.
 import { configMapDescriptor } from '../api/kinds/configmap.js';
 import type { KubeObject } from '../api/types.js';
 import type { Client } from '../client/client.js';
 import { createEventRecorder, type EventRecorder } from '../client/events.js';
 import type { SharedInformer } from '../client/informer.js';
-import type { AdjustableClock, ClockSettings } from './clock.js';
+import type { AdjustableClock, ClockAnchor, ClockSettings } from './clock.js';
 
 export const CLOCK_CONFIGMAP_NAMESPACE = 'kube-system';
 export const CLOCK_CONFIGMAP_NAME = 'kubeloop-clock';
 /** Bounds a learner cannot hurt themselves beyond (a year in a few seconds starves the event loop). */
 export const MIN_TIME_SCALE = 0.01;
 export const MAX_TIME_SCALE = 10_000;
+
+export const CLOCK_ANCHOR_ANNOTATION = 'kubeloop.dev/clock-anchor';
+
+/** The anchor a clock ConfigMap carries, if it has a well-formed one. */
+export function parseClockAnchor(o: KubeObject | undefined): ClockAnchor | undefined {
+  const raw = o?.metadata.annotations?.[CLOCK_ANCHOR_ANNOTATION];
+  if (!raw) return undefined;
+  try {
+    const a = JSON.parse(raw) as Partial<ClockAnchor>;
+    if (typeof a.wall !== 'number' || typeof a.cluster !== 'number' || typeof a.rate !== 'number' || typeof a.paused !== 'boolean') return undefined;
+    if (!Number.isFinite(a.wall) || !Number.isFinite(a.cluster) || !(a.rate >= MIN_TIME_SCALE && a.rate <= MAX_TIME_SCALE)) return undefined;
+    return { wall: a.wall, cluster: a.cluster, rate: a.rate, paused: a.paused };
+  } catch {
+    return undefined;
+  }
+}
 
 export type ParsedClock = { ok: true; settings: Partial<ClockSettings> } | { ok: false; error: string };
 
@@ -81,10 +100,11 @@ export class ClockConfigMap {
 
   private async write(overwrite: boolean): Promise<void> {
     const data = clockData(this.opts.clock.settings());
+    const annotations = { [CLOCK_ANCHOR_ANNOTATION]: JSON.stringify(this.opts.clock.anchor()) };
     const cm = {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: CLOCK_CONFIGMAP_NAME, namespace: CLOCK_CONFIGMAP_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'kubeloop' } },
+      metadata: { name: CLOCK_CONFIGMAP_NAME, namespace: CLOCK_CONFIGMAP_NAMESPACE, labels: { 'app.kubernetes.io/managed-by': 'kubeloop' }, annotations },
       data,
     };
     try {
@@ -96,10 +116,21 @@ export class ClockConfigMap {
       }
       if (!overwrite) return;
       try {
-        await this.opts.client.patch(configMapDescriptor, CLOCK_CONFIGMAP_NAMESPACE, CLOCK_CONFIGMAP_NAME, 'merge', { data }, { fieldManager: 'kubeloop' });
+        await this.opts.client.patch(configMapDescriptor, CLOCK_CONFIGMAP_NAMESPACE, CLOCK_CONFIGMAP_NAME, 'merge', { metadata: { annotations }, data }, { fieldManager: 'kubeloop' });
       } catch (e) {
         this.opts.log?.(`updating ConfigMap ${CLOCK_CONFIGMAP_NAMESPACE}/${CLOCK_CONFIGMAP_NAME} failed`, e);
       }
+    }
+  }
+
+  /** Writes this clock's anchor onto the version of the ConfigMap it was derived from (409 if it moved on). */
+  private async publishAnchor(o: KubeObject): Promise<void> {
+    if (this.stopped) return;
+    const next = { ...o, metadata: { ...o.metadata, annotations: { ...(o.metadata.annotations ?? {}), [CLOCK_ANCHOR_ANNOTATION]: JSON.stringify(this.opts.clock.anchor()) } } };
+    try {
+      await this.opts.client.update(configMapDescriptor, CLOCK_CONFIGMAP_NAMESPACE, next as KubeObject, { fieldManager: 'kubeloop' });
+    } catch (err) {
+      if ((err as { code?: number }).code !== 409) this.opts.log?.(`publishing the clock anchor failed`, err);
     }
   }
 
@@ -117,7 +148,16 @@ export class ClockConfigMap {
     }
     this.lastRefused = undefined;
     const before = this.opts.clock.settings();
-    this.opts.clock.set(parsed.settings);
+    const wanted = { ...before, ...parsed.settings };
+    const anchor = parseClockAnchor(o);
+    if (anchor && anchor.rate === wanted.rate && anchor.paused === wanted.paused) {
+      this.opts.clock.adopt(anchor);
+    } else {
+      // Changed without an anchor for the new settings (kubectl edit): go on from this process's time and
+      // publish that; if another process publishes first, its anchor comes back here and wins.
+      this.opts.clock.set(parsed.settings);
+      void this.publishAnchor(o);
+    }
     const after = this.opts.clock.settings();
     if (before.rate === after.rate && before.paused === after.paused) return;
     const message = after.paused ? `Cluster clock paused (time scale ${after.rate})` : `Cluster clock running at time scale ${after.rate}${before.paused ? ', resumed' : ''}`;

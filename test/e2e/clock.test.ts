@@ -2,6 +2,7 @@
 // command line's time scale, pauses and resumes cluster time (a container's `sleep 1` loop stops logging, and
 // goes on where it was) and changes its rate, all with kubectl alone.
 import assert from 'node:assert/strict';
+import { rm } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import YAML from 'yaml';
 import { kube } from './expect.js';
@@ -57,5 +58,29 @@ describe('the cluster clock ConfigMap', { timeout: 180_000 }, () => {
   it('comes back with the current settings when deleted', async () => {
     await k.ok(['delete', 'cm', 'kubeloop-clock', '-n', 'kube-system']);
     await k.eventually(['get', 'cm', 'kubeloop-clock', '-n', 'kube-system', '-o', 'jsonpath={.data}'], (o) => /"timeScale":"20"/.test(o) && /"paused":"false"/.test(o), 'the ConfigMap written back', 10_000);
+  });
+});
+
+describe('cluster time across a restart', { timeout: 180_000 }, () => {
+  let c: Cluster | undefined;
+  let dir: string | undefined;
+  after(async () => {
+    await c?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('goes on from where the cluster was, never back to the wall clock', async () => {
+    const args = ['--timing', 'instant', '--time-scale', '20', '--nodes', '1'];
+    c = await startKubeloop({ durable: true, args });
+    dir = c.dir;
+    const k = kube(() => c as Cluster);
+    const created = async (name: string) => Date.parse(await k.ok(['create', 'configmap', name, '-o', 'jsonpath={.metadata.creationTimestamp}']));
+    await new Promise((r) => setTimeout(r, 3000)); // a minute of cluster time at scale 20
+    const before = await created('before-restart');
+    assert.ok(before > Date.now() + 45_000, 'cluster time runs ahead of the wall clock');
+    await c.kill();
+    c = await startKubeloop({ durable: true, dir, args });
+    const afterRestart = await created('after-restart');
+    assert.ok(afterRestart >= before, `cluster time went back: ${new Date(afterRestart).toISOString()} < ${new Date(before).toISOString()}`);
   });
 });
