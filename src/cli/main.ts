@@ -64,7 +64,7 @@ export function buildCli(): Command {
     .addOption(new Option('--time-scale <factor>', 'run cluster time this many times faster').argParser(positiveNumber('--time-scale')))
     .addOption(
       new Option('--watch-history <events>', 'how many past changes a watch can resume through before it gets 410 Gone')
-        .default(200000)
+        .default(50000)
         .argParser(intArg('--watch-history', 1, 100000000)),
     )
     .addOption(new Option('--insecure-http', 'serve plain HTTP without authentication (loopback addresses only)'))

@@ -196,7 +196,7 @@ export class MemoryStore implements Store {
     this.rev = opts.startRevision ?? 1;
     this.compactedRev = this.rev;
     this.published = this.rev;
-    this.maxHistory = opts.historyEvents ?? 200_000;
+    this.maxHistory = opts.historyEvents ?? 50_000;
     this.onWrite = opts.onWrite;
     this.deferDelivery = !!opts.deferDelivery;
   }

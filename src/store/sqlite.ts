@@ -128,7 +128,7 @@ export class SqliteStore extends MemoryReads implements Store {
     this.committed = revision;
 
     this.mem = new MemoryStore({
-      historyEvents: opts.historyEvents ?? 200_000,
+      historyEvents: opts.historyEvents ?? 50_000,
       startRevision: revision,
       deferDelivery: true,
       onWrite: (e) => this.enqueue(e),
