@@ -5,6 +5,9 @@ import { dashboardCommand } from './dashboard.js';
 import { nodeCommand } from './node.js';
 import { runUp, type UpOptions } from './up.js';
 import { parseGoDuration } from './go-duration.js';
+import { DEFAULT_EVENT_TTL_MS } from '../apiserver/event-ttl.js';
+import { DEFAULT_COMPACTION_INTERVAL_MS } from '../store/etcd.js';
+import { DEFAULT_HISTORY_EVENTS } from '../store/memory.js';
 
 function intArg(name: string, min: number, max: number) {
   return (v: string): number => {
@@ -64,7 +67,7 @@ export function buildCli(): Command {
     .addOption(new Option('--time-scale <factor>', 'run cluster time this many times faster').argParser(positiveNumber('--time-scale')))
     .addOption(
       new Option('--watch-history <events>', 'how many past changes a watch can resume through before it gets 410 Gone')
-        .default(50000)
+        .default(DEFAULT_HISTORY_EVENTS)
         .argParser(intArg('--watch-history', 1, 100000000)),
     )
     .addOption(new Option('--insecure-http', 'serve plain HTTP without authentication (loopback addresses only)'))
@@ -72,8 +75,8 @@ export function buildCli(): Command {
     .addOption(new Option('--role <role>', 'what this process runs: everything, only the API server, the controllers or the simulated nodes (the last two need --etcd-servers)').choices(['all', 'apiserver', 'controllers', 'nodes']).default('all'))
     .addOption(new Option('--kubelet-port <n>', 'with --etcd-servers: port of the kubelet server the process running the simulated nodes opens for the API servers (0 picks a free port)').default(0).argParser(intArg('--kubelet-port', 0, 65535)))
     .addOption(new Option('--kubelet-address <ip>', 'with --etcd-servers: address the kubelet server listens on (default: --address)'))
-    .addOption(new Option('--event-ttl <duration>', 'how long an Event is kept after its last update (90s, 10m, 1h)').default(3_600_000, '1h').argParser(durationArg('--event-ttl')))
-    .addOption(new Option('--etcd-compaction-interval <duration>', "with --etcd-servers: how often etcd's history is compacted (0: never)").default(300_000, '5m').argParser(durationOrZeroArg('--etcd-compaction-interval')))
+    .addOption(new Option('--event-ttl <duration>', 'how long an Event is kept after its last update (90s, 10m, 1h)').default(DEFAULT_EVENT_TTL_MS, '1h').argParser(durationArg('--event-ttl')))
+    .addOption(new Option('--etcd-compaction-interval <duration>', "with --etcd-servers: how often etcd's history is compacted (0: never)").default(DEFAULT_COMPACTION_INTERVAL_MS, '5m').argParser(durationOrZeroArg('--etcd-compaction-interval')))
     .addOption(new Option('--lease-duration <seconds>', 'leader-election lease duration of the controllers and nodes roles').default(15).argParser(intArg('--lease-duration', 1, 3600)))
     .action(async (opts: UpOptions) => {
       await runUp(opts);

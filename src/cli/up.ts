@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { configMapDescriptor } from '../api/kinds/configmap.js';
 import { createAuthenticator } from '../apiserver/authn.js';
+import { objectKey } from '../apiserver/storage/keys.js';
 import type { TlsConfig } from '../apiserver/server.js';
 import { Cluster, type ClusterRole } from '../cluster/cluster.js';
 import { AdjustableClock, anchoredTime } from '../clock/clock.js';
@@ -132,7 +134,7 @@ export async function runUp(opts: UpOptions): Promise<void> {
   // The cluster clock, adjustable at run time through ConfigMap kube-system/kubeloop-clock (src/clock/control.ts).
   // Cluster time goes on from the anchor the cluster already has (a restart on the same data, or another
   // process on the same etcd), rather than from this process's wall clock; --time-scale applies from now on.
-  const anchor = parseClockAnchor(store.get(`/core/configmaps/${CLOCK_CONFIGMAP_NAMESPACE}/${CLOCK_CONFIGMAP_NAME}`)?.object);
+  const anchor = parseClockAnchor(store.get(objectKey(configMapDescriptor, CLOCK_CONFIGMAP_NAMESPACE, CLOCK_CONFIGMAP_NAME))?.object);
   const clock = new AdjustableClock({ rate: opts.timeScale ?? 1, ...(anchor ? { start: anchoredTime(anchor, Date.now()) } : {}) });
   let tls: TlsConfig | undefined;
   let kubeconfig;

@@ -6,7 +6,7 @@ import { allKinds } from '../api/kinds/index.js';
 import { Registry } from '../api/registry.js';
 import { KubeletProxy, type PodStreamDeps } from '../apiserver/podstreams/index.js';
 import { ApiServer, type TlsConfig } from '../apiserver/server.js';
-import { listPrefix } from '../apiserver/storage/keys.js';
+import { objectKey } from '../apiserver/storage/keys.js';
 import type { Clock } from '../clock/clock.js';
 import { createEventRecorder, type RecordingEventRecorder } from '../client/events.js';
 import { InformerFactory } from '../client/informer.js';
@@ -148,7 +148,7 @@ export class Cluster {
     const storage = this.server.storage;
     this.server.kubelets = new KubeletProxy({
       getPod: (ns, n) => storage.get(pods, ns, n) as unknown as Pod,
-      getNode: (n) => this.opts.store.get(`${listPrefix(nodes)}${n}`)?.object as unknown as Node | undefined,
+      getNode: (n) => this.opts.store.get(objectKey(nodes, undefined, n))?.object as unknown as Node | undefined,
       endpoint: (record) => readEndpoint(this.opts.store, record),
       cluster: clientLookup(this.client),
     });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../api/types.js';
-import { MemoryStore } from './memory.js';
+import { Bucket, MemoryStore } from './memory.js';
 import { GoneError, type StoreEvent, StoreConflictError } from './store.js';
 
 const obj = (name: string, extra: Record<string, unknown> = {}): KubeObject => ({ metadata: { name }, ...extra });
@@ -162,5 +162,28 @@ describe('MemoryStore', () => {
       if (!filtered && want.length === limit) assert.equal(page.remaining, rest.length - limit, `remaining at revision ${rev}`);
     }
     assert.equal(s.pageAt('/core/configmaps/', s.revision() + 1), undefined, 'a revision not reached yet');
+  });
+
+  it('keeps a bucket nobody lists bounded under create and delete churn', () => {
+    // Events under churn: written and expired all day, listed by no one. Without folding at write time the
+    // bucket kept every key it ever held.
+    const b = new Bucket();
+    const live: string[] = [];
+    for (let i = 0; i < 50_000; i++) {
+      const key = `/core/events/ns/e${i}`;
+      b.entries.set(key, { key, object: obj(`e${i}`), modRevision: i + 1 });
+      b.insert(key);
+      live.push(key);
+      if (live.length > 100) {
+        const gone = live.shift() as string;
+        b.entries.delete(gone);
+        b.remove(gone);
+      }
+    }
+    assert.ok(b.backlog <= 1025, `backlog ${b.backlog}`);
+    assert.deepEqual(
+      b.range('/core/events/').map((e) => e.key),
+      [...live].sort(),
+    );
   });
 });

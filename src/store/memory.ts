@@ -29,7 +29,10 @@ function bucketOf(key: string): string {
   return key.endsWith('/') ? key : `${key}/`;
 }
 
-class Bucket {
+/** Backlog of unfolded keys a bucket tolerates before folding without a read (see Bucket.settle). */
+const FOLD_BACKLOG = 1024;
+
+export class Bucket {
   readonly entries = new Map<string, Entry>();
   // Keys in order for ranged reads. New and deleted keys wait in `pending` and `removed` until the next read
   // folds them in, so a burst of writes costs O(1) each; a read after a few writes splices them in instead of
@@ -38,11 +41,25 @@ class Bucket {
   private pending: string[] = [];
   private removed: string[] = [];
 
+  /** Created and deleted keys not yet folded into the sorted order. */
+  get backlog(): number {
+    return this.pending.length + this.removed.length;
+  }
+
   insert(key: string): void {
     this.pending.push(key);
+    this.settle();
   }
   remove(key: string): void {
     this.removed.push(key);
+    this.settle();
+  }
+
+  // A resource that is written but never listed (Events under churn, with nobody running `kubectl get events`)
+  // would otherwise hold every key it ever had, deleted ones included, for the life of the process. Folding
+  // once the backlog outgrows the live keys keeps it bounded and costs amortized O(log n) per write.
+  private settle(): void {
+    if (this.backlog > Math.max(FOLD_BACKLOG, this.sorted.length)) this.keys();
   }
   range(prefix: string): Entry[] {
     const keys = this.keys();
@@ -154,6 +171,10 @@ function prefixEnd(arr: string[], prefix: string): number {
   return lo;
 }
 
+/** The watch history window when none is given (--watch-history): under heavy churn a larger one holds
+ * gigabytes of superseded objects. */
+export const DEFAULT_HISTORY_EVENTS = 50_000;
+
 export interface MemoryStoreOptions {
   /** How many past events a watch can resume through (etcd's compaction window, counted in events). */
   historyEvents?: number;
@@ -196,7 +217,7 @@ export class MemoryStore implements Store {
     this.rev = opts.startRevision ?? 1;
     this.compactedRev = this.rev;
     this.published = this.rev;
-    this.maxHistory = opts.historyEvents ?? 50_000;
+    this.maxHistory = opts.historyEvents ?? DEFAULT_HISTORY_EVENTS;
     this.onWrite = opts.onWrite;
     this.deferDelivery = !!opts.deferDelivery;
   }

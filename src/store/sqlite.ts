@@ -23,7 +23,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { KubeObject } from '../api/types.js';
 import { MemoryReads } from './memory-reads.js';
-import { MemoryStore } from './memory.js';
+import { DEFAULT_HISTORY_EVENTS, MemoryStore } from './memory.js';
 import { deepFreeze, type Entry, entryJson, type EventType, type Store, type StoreEvent } from './store.js';
 
 export interface SqliteStoreOptions {
@@ -128,7 +128,7 @@ export class SqliteStore extends MemoryReads implements Store {
     this.committed = revision;
 
     this.mem = new MemoryStore({
-      historyEvents: opts.historyEvents ?? 50_000,
+      historyEvents: opts.historyEvents ?? DEFAULT_HISTORY_EVENTS,
       startRevision: revision,
       deferDelivery: true,
       onWrite: (e) => this.enqueue(e),

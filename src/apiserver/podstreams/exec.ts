@@ -7,10 +7,11 @@ import type { IncomingMessage } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ApiError, errors } from '../../api/errors.js';
+import { errors } from '../../api/errors.js';
 import { Pipe } from '../../containers/shell/io.js';
 import { runOnTerminal, Terminal } from '../../containers/shell/interactive.js';
 import type { InstanceRecord } from '../../kubelet/runtime/directory.js';
+import { refuseUpgrade } from '../http-util.js';
 import { allContainerNames, pickContainer, type PodStreamDeps } from './deps.js';
 
 const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
@@ -55,12 +56,6 @@ export function execWithoutUpgrade(deps: PodStreamDeps, namespace: string, name:
   throw errors.badRequest('Upgrade request required: kubeloop serves exec over WebSocket (v5.channel.k8s.io); SPDY is not supported');
 }
 
-function rejectUpgrade(socket: Duplex, err: unknown): void {
-  const status = err instanceof ApiError ? err.status : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: String(err), reason: 'InternalError', code: 500 };
-  const body = JSON.stringify(status);
-  socket.end(`HTTP/1.1 ${status.code} ${status.reason ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-}
-
 /**
  * The 'upgrade' event handler. Returns false when the request is not a pod exec/attach (the caller decides what
  * to do with it, e.g. destroy the socket); true when it answered it. Authenticate before calling.
@@ -93,7 +88,7 @@ export function serveExecUpgrade(
     const session = resolveExec(deps, namespace, name, url);
     wss.handleUpgrade(req, socket, head, (ws) => runSession(ws, session, url));
   } catch (err) {
-    rejectUpgrade(socket, err);
+    refuseUpgrade(socket, err);
   }
 }
 

@@ -29,8 +29,11 @@ export interface KubeletProxyDeps {
 }
 
 const UPGRADE_PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/(exec|attach|portforward)$/;
-/** Request headers that describe this hop or carry the caller's credentials, never passed to the kubelet. */
-const HOP_REQUEST = new Set(['host', 'authorization', 'cookie', 'proxy-authorization', 'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'accept-encoding']);
+/** Request headers naming this hop's target or carrying the caller's credentials: never passed to the kubelet. */
+const CALLER_ONLY = ['host', 'authorization', 'cookie', 'proxy-authorization'];
+const UPGRADE_SKIP = new Set(CALLER_ONLY);
+/** For plain requests, also the headers that describe this hop's connection. */
+const HOP_REQUEST = new Set([...CALLER_ONLY, 'connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'accept-encoding']);
 const HOP_RESPONSE = new Set(['connection', 'keep-alive', 'transfer-encoding', 'trailer', 'proxy-authenticate']);
 
 export class KubeletProxy {
@@ -106,9 +109,8 @@ export class KubeletProxy {
       const raw = req.rawHeaders;
       for (let i = 0; i + 1 < raw.length; i += 2) {
         const k = raw[i] as string;
-        const lower = k.toLowerCase();
         // The upgrade's own Connection header must reach the kubelet; the caller's credentials must not.
-        if (lower === 'host' || lower === 'authorization' || lower === 'cookie' || lower === 'proxy-authorization') continue;
+        if (UPGRADE_SKIP.has(k.toLowerCase())) continue;
         lines.push(`${k}: ${raw[i + 1] as string}`);
       }
       up.write(`${lines.join('\r\n')}\r\n\r\n`);

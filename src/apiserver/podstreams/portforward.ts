@@ -10,8 +10,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { ApiError, errors } from '../../api/errors.js';
+import { errors } from '../../api/errors.js';
 import { STATUS_TEXT, type HttpHandler } from '../../containers/http.js';
+import { refuseUpgrade } from '../http-util.js';
 import type { PodStreamDeps } from './deps.js';
 import { FLAG_FIN, type Frame, FrameParser, FrameWriter, header, RstStatus } from './spdy.js';
 
@@ -33,12 +34,6 @@ function resolvePod(deps: PodStreamDeps, namespace: string, name: string): Pod {
   return pod;
 }
 
-function reject(socket: Duplex, err: unknown): void {
-  const status = err instanceof ApiError ? err.status : { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: String(err), reason: 'InternalError', code: 500 };
-  const body = JSON.stringify(status);
-  socket.end(`HTTP/1.1 ${status.code} ${status.reason ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-}
-
 /** The 'upgrade' handler for portforward; false when the request is not one. Authenticate before calling. */
 export function handlePortForwardUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, deps: PodStreamDeps): boolean {
   const url = new URL(req.url ?? '/', 'http://localhost');
@@ -54,14 +49,14 @@ export function servePortForwardUpgrade(req: IncomingMessage, socket: Duplex, he
   try {
     pod = resolvePod(deps, ns, name);
   } catch (err) {
-    reject(socket, err);
+    refuseUpgrade(socket, err);
     return;
   }
   const upgrade = String(req.headers.upgrade ?? '').toLowerCase();
   if (upgrade === 'websocket') {
     const offered = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((s) => s.trim());
     if (!offered.includes(WS_PROTOCOL)) {
-      reject(socket, errors.badRequest(`unable to upgrade connection: port-forward over WebSocket needs subprotocol ${WS_PROTOCOL}`));
+      refuseUpgrade(socket, errors.badRequest(`unable to upgrade connection: port-forward over WebSocket needs subprotocol ${WS_PROTOCOL}`));
       return;
     }
     req.headers['sec-websocket-protocol'] = STAND_IN;
@@ -76,7 +71,7 @@ export function servePortForwardUpgrade(req: IncomingMessage, socket: Duplex, he
   if (upgrade.startsWith('spdy/3.1')) {
     const versions = String(req.headers['x-stream-protocol-version'] ?? '').split(',').map((s) => s.trim());
     if (versions.length && versions[0] !== '' && !versions.includes('portforward.k8s.io')) {
-      reject(socket, errors.badRequest('unable to upgrade connection: no supported stream protocol version (portforward.k8s.io)'));
+      refuseUpgrade(socket, errors.badRequest('unable to upgrade connection: no supported stream protocol version (portforward.k8s.io)'));
       return;
     }
     socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: portforward.k8s.io\r\n\r\n');
@@ -87,7 +82,7 @@ export function servePortForwardUpgrade(req: IncomingMessage, socket: Duplex, he
     socket.on('error', () => session.closed());
     return;
   }
-  reject(socket, errors.badRequest(`unable to upgrade connection: unsupported upgrade ${JSON.stringify(req.headers.upgrade ?? '')}`));
+  refuseUpgrade(socket, errors.badRequest(`unable to upgrade connection: unsupported upgrade ${JSON.stringify(req.headers.upgrade ?? '')}`));
 }
 
 interface Pair {

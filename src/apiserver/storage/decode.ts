@@ -16,7 +16,7 @@ export class RawJson {
 export function decodeBody(d: ResourceDescriptor, body: unknown, mode: FieldValidation, warnings: string[]): KubeObject {
   if (d.decodeBody) return d.decodeBody(body instanceof RawJson ? parseRaw(body) : body, mode, warnings);
   // Kinds without a schema are taken as they come.
-  if (!hasSchema(d.schemaType)) return clone(body instanceof RawJson ? parseRaw(body) : body) as KubeObject;
+  if (!hasSchema(d.schemaType)) return (body instanceof RawJson ? parseRaw(body) : clone(body)) as KubeObject;
   const opts = { kindLabel: d.kind, version: d.version, validation: mode };
   const result = body instanceof RawJson ? decodeJSON(body.text, d.schemaType, opts) : decodeObject(body, d.schemaType, opts);
   if (result.error) throw errors.badRequest(result.error);

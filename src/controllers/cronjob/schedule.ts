@@ -3,6 +3,7 @@
 // times in the schedule's zone, `@every <duration>` is a fixed interval croner does not know.
 import { Cron } from 'croner';
 import { cronScheduleError, isKnownTimeZone } from '../../api/kinds/cron-schedule.js';
+import { parseGoDuration } from '../../cli/go-duration.js';
 
 export interface Schedule {
   /** The first run strictly after `ms`; undefined when there is none. */
@@ -17,14 +18,6 @@ export interface Schedule {
 export function splitZonePrefix(schedule: string): { zone?: string; rest: string } {
   const m = /^(?:CRON_TZ|TZ)=(\S+)\s+(.*)$/.exec(schedule.trim());
   return m ? { zone: m[1] as string, rest: m[2] as string } : { rest: schedule.trim() };
-}
-
-const GO_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-function goDurationMs(s: string): number {
-  let total = 0;
-  for (const m of s.matchAll(/(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) total += Number(m[1]) * (GO_UNITS[m[2] as string] ?? 0);
-  return total;
 }
 
 function everySchedule(ms: number, zone: string): Schedule {
@@ -45,7 +38,7 @@ export function parseSchedule(schedule: string, timeZone?: string | null): Sched
   const { zone: prefixZone, rest } = splitZonePrefix(schedule);
   const zone = timeZone ?? prefixZone ?? 'UTC';
   if (!isKnownTimeZone(zone)) throw new Error(`unknown time zone ${zone}`);
-  if (rest.startsWith('@every ')) return everySchedule(goDurationMs(rest.slice('@every '.length)), zone);
+  if (rest.startsWith('@every ')) return everySchedule(parseGoDuration(rest.slice('@every '.length)) ?? 0, zone);
   const cron = new Cron(rest, { mode: '5-part', timezone: zone, paused: true, legacyMode: true });
   return {
     zone,

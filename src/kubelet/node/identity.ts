@@ -2,6 +2,7 @@
 // pods get addresses from 10.244.<i>.0/24 (assigned like the controller manager's node IPAM would).
 import type { Node } from 'kubernetes-types/core/v1.js';
 import type { Random } from '../random.js';
+import { intToIP, ipToInt } from '../../api/kinds/service-ranges.js';
 
 export function nodeInternalIP(index: number): string {
   const n = index + 1;
@@ -52,16 +53,6 @@ export interface MachineIdentity {
 
 export function machineIdentity(random: Random): MachineIdentity {
   return { machineID: random.hex(32), systemUUID: random.uuid(), bootID: random.uuid() };
-}
-
-function ipToInt(ip: string): number | undefined {
-  const parts = ip.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return undefined;
-  return (((parts[0] as number) << 24) | ((parts[1] as number) << 16) | ((parts[2] as number) << 8) | (parts[3] as number)) >>> 0;
-}
-
-function intToIP(n: number): string {
-  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
 /** Pod addresses of one node: handed out in turn through the range (as host-local IPAM does); the first
