@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { configMapDescriptor } from '../api/kinds/configmap.js';
+import { collectDefaultMetrics } from 'prom-client';
 import { createAuthenticator } from '../apiserver/authn.js';
 import { objectKey } from '../apiserver/storage/keys.js';
 import type { TlsConfig } from '../apiserver/server.js';
@@ -167,6 +168,9 @@ export async function runUp(opts: UpOptions): Promise<void> {
       if (verbose) process.stderr.write(`${component}: ${message}\n`);
     },
   });
+  // The process's own figures (resident memory, heap, CPU, event-loop lag) on /metrics, as kube-apiserver
+  // exports process_* and go_* ones; only here, since tests build many clusters in one process.
+  collectDefaultMetrics({ register: server.metrics.registry });
   const verboseLog = (m: string) => verbose && process.stderr.write(`clock: ${m}\n`);
   if (role === 'controllers' || role === 'nodes') {
     // No API served here: this process works on etcd through its own storage layer and in-process client.

@@ -106,6 +106,8 @@ describe('tutorial 7.2: ReplicaSet', () => {
     assert.match(metrics, /^workqueue_depth\{name="replicaset-controller"\} \d+$/m);
     assert.match(metrics, /^kubeloop_reconcile_total\{controller="replicaset-controller",result="success"\} [1-9]\d*$/m);
     assert.match(metrics, /^apiserver_request_total\{verb="PATCH",group="apps",resource="replicasets",subresource="scale",/m);
+    assert.match(metrics, /^process_resident_memory_bytes \d+$/m);
+    assert.match(metrics, /^nodejs_heap_size_used_bytes \d+$/m);
   });
 
   it('kubectl delete rs --all removes the pods', async () => {
