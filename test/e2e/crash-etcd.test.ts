@@ -10,6 +10,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { type EtcdServer, startEtcd } from '../../src/store/testdata/etcd-server.js';
+import { lostWrites, maxResourceVersion, startWriter } from './crash-kit.js';
 import { type Cluster, startKubeloop } from './harness.js';
 import { SEED, kube, seededRandom as random, sleep } from './expect.js';
 
@@ -62,10 +63,6 @@ async function liveHolder(lease: string, timeoutMs = 60_000): Promise<Proc> {
   return procs.find((p) => p.up && p.identity === id) as Proc;
 }
 
-async function maxResourceVersion(): Promise<number> {
-  const out = await ok(['get', 'deploy,rs,pods,jobs,cronjobs,configmaps,leases', '-A', '-o', 'jsonpath={range .items[*]}{.metadata.resourceVersion}{"\\n"}{end}']);
-  return Math.max(0, ...out.trim().split('\n').filter(Boolean).map(Number));
-}
 
 const column = async (what: string[], path: string) =>
   (await ok([...what, '-o', `jsonpath={range .items[*]}${path}{"\\n"}{end}`])).trim().split('\n').filter(Boolean);
@@ -81,23 +78,13 @@ describe('SIGKILL of the leading kubeloop among three on one etcd', () => {
     await ok(['create', 'deployment', 'web', '--image=nginx', `--replicas=${REPLICAS}`]);
     await ok(['apply', '-f', join(SEED, 'cronjob.yaml')]);
 
-    // The writer: ConfigMaps created one after another, each through the next process that is up; a name counts
-    // only once kubectl said "created".
-    const acknowledged: string[] = [];
-    let writing = true;
-    let n = 0;
-    const writer = (async () => {
-      while (writing) {
-        const ups = procs.filter((p) => p.up);
-        const via = ups[n % ups.length];
-        const name = `ack-${n++}`;
-        const r = via ? await via.c.kubectl(['create', 'configmap', name, `--from-literal=n=${n}`], { timeoutMs: 10_000 }) : undefined;
-        if (r?.code === 0 && r.stdout.includes('created')) acknowledged.push(name);
-        else await sleep(100);
-      }
-    })();
+    // The writer goes through the next process that is up each time.
+    const writer = startWriter((n) => {
+      const ups = procs.filter((p) => p.up);
+      return ups[n % ups.length]?.c;
+    });
 
-    let highest = await maxResourceVersion();
+    let highest = await maxResourceVersion(ok, 'deploy,rs,pods,jobs,cronjobs,configmaps,leases');
     for (let i = 0; i < CRASHES; i++) {
       // The first kill comes while the 200 pods are still being created and started, the next ones once the rolling
       // update has begun: with instant timing a whole rollout takes only seconds.
@@ -120,21 +107,16 @@ describe('SIGKILL of the leading kubeloop among three on one etcd', () => {
       const next = await liveHolder('kube-controller-manager');
       assert.notEqual(next.identity, leader.identity);
       t.diagnostic(`crash ${i + 1} (updated/available ${progress}): killed ${leader.identity}, ${next.identity} took over`);
-      // Only writes acknowledged before the listing starts can be asked of it (the writer keeps going).
-      const asked = acknowledged.slice();
-      const present = new Set((await ok(['get', 'configmaps', '-o', 'name'])).trim().split('\n').map((l) => l.replace('configmap/', '')));
-      assert.deepEqual(asked.filter((a) => !present.has(a)), [], `acknowledged ConfigMaps missing after crash ${i + 1}`);
+      assert.deepEqual(await lostWrites(ok, writer), [], `acknowledged ConfigMaps missing after crash ${i + 1}`);
       const rv = Number(await ok(['annotate', 'deploy', 'web', `crash=${i + 1}`, '--overwrite', '-o', 'jsonpath={.metadata.resourceVersion}']));
       assert.ok(rv > highest, `crash ${i + 1}: a new write's resourceVersion ${rv} is above everything seen before (${highest})`);
 
       procs[procs.indexOf(leader)] = await restarting;
-      highest = await maxResourceVersion();
+      highest = await maxResourceVersion(ok, 'deploy,rs,pods,jobs,cronjobs,configmaps,leases');
     }
-    writing = false;
-    await writer;
-    assert.ok(acknowledged.length > 0, 'the writer got some writes acknowledged');
-    const present = new Set(await column(['get', 'configmaps'], '{.metadata.name}'));
-    assert.deepEqual(acknowledged.filter((a) => !present.has(a)), [], 'acknowledged ConfigMaps missing at the end');
+    await writer.stop();
+    assert.ok(writer.acknowledged.length > 0, 'the writer got some writes acknowledged');
+    assert.deepEqual(await lostWrites(ok, writer), [], 'acknowledged ConfigMaps missing at the end');
 
     // The rollout finishes with exactly the desired pods, all from the new ReplicaSet, and two ReplicaSets.
     const status = await survivor().kubectl(['rollout', 'status', 'deployment/web', '--timeout=180s'], { timeoutMs: 200_000 });
@@ -152,7 +134,7 @@ describe('SIGKILL of the leading kubeloop among three on one etcd', () => {
     // No slot ran twice: one Job per scheduled time.
     const slots = await column(['get', 'jobs'], '{.metadata.annotations.batch\\.kubernetes\\.io/cronjob-scheduled-timestamp}');
     assert.ok(slots.length > 0, 'the CronJob ran');
-    t.diagnostic(`${acknowledged.length} writes acknowledged; CronJob slots: ${slots.join(' ')}`);
+    t.diagnostic(`${writer.acknowledged.length} writes acknowledged; CronJob slots: ${slots.join(' ')}`);
     assert.equal(new Set(slots).size, slots.length, `duplicate CronJob slots: ${slots.join(' ')}`);
 
     // The kubelets run in a live process, and taking them over restarted no container.

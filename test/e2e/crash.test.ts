@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { lostWrites, maxResourceVersion, startWriter } from './crash-kit.js';
 import { type Cluster, startKubeloop } from './harness.js';
 import { SEED, kube, seededRandom as random, sleep } from './expect.js';
 
@@ -24,10 +25,6 @@ after(async () => {
 });
 
 
-async function maxResourceVersion(): Promise<number> {
-  const out = await ok(['get', 'deploy,rs,pods,jobs,cronjobs,configmaps', '-A', '-o', 'jsonpath={range .items[*]}{.metadata.resourceVersion}{"\\n"}{end}']);
-  return Math.max(0, ...out.trim().split('\n').filter(Boolean).map(Number));
-}
 
 describe('SIGKILL during a rolling update and a CronJob', () => {
   it('loses no acknowledged write, keeps resourceVersions growing, and converges without duplicates', async () => {
@@ -39,36 +36,21 @@ describe('SIGKILL during a rolling update and a CronJob', () => {
     await eventually(['get', 'deploy', 'web', '-o', 'jsonpath={.status.availableReplicas}'], (o) => o === String(REPLICAS), `${REPLICAS} available pods`, 120_000);
     await ok(['set', 'image', 'deployment/web', 'nginx=nginx:1.25']);
 
-    // The writer: ConfigMaps created one after another; a name counts only once kubectl said "created".
-    const acknowledged: string[] = [];
-    let writing = true;
-    let n = 0;
-    const writer = (async () => {
-      while (writing) {
-        const name = `ack-${n++}`;
-        const r = await (c as Cluster).kubectl(['create', 'configmap', name, `--from-literal=n=${n}`], { timeoutMs: 10_000 });
-        if (r.code === 0 && r.stdout.includes('created')) acknowledged.push(name);
-        else await sleep(100);
-      }
-    })();
+    const writer = startWriter(() => c);
 
-    let highest = await maxResourceVersion();
+    let highest = await maxResourceVersion(ok);
     for (let i = 0; i < CRASHES; i++) {
       await sleep(500 + rand() * 2500);
       await (c as Cluster).kill();
       c = await startKubeloop({ durable: true, dir, args: ARGS });
-      // Only writes acknowledged before the listing starts can be asked of it (the writer keeps going).
-      const asked = acknowledged.slice();
-      const present = new Set((await ok(['get', 'configmaps', '-o', 'name'])).trim().split('\n').map((l) => l.replace('configmap/', '')));
-      const lost = asked.filter((a) => !present.has(a));
+      const lost = await lostWrites(ok, writer);
       assert.deepEqual(lost, [], `acknowledged ConfigMaps missing after crash ${i + 1}`);
       const rv = Number(await ok(['annotate', 'deploy', 'web', `crash=${i + 1}`, '--overwrite', '-o', 'jsonpath={.metadata.resourceVersion}']));
       assert.ok(rv > highest, `crash ${i + 1}: a new write's resourceVersion ${rv} is above everything seen before (${highest})`);
-      highest = await maxResourceVersion();
+      highest = await maxResourceVersion(ok);
     }
-    writing = false;
-    await writer;
-    assert.ok(acknowledged.length > 0, 'the writer got some writes acknowledged');
+    await writer.stop();
+    assert.ok(writer.acknowledged.length > 0, 'the writer got some writes acknowledged');
 
     // The rollout finishes with exactly the desired pods, all from the new ReplicaSet, and two ReplicaSets.
     const status = await (c as Cluster).kubectl(['rollout', 'status', 'deployment/web', '--timeout=180s'], { timeoutMs: 200_000 });
