@@ -267,15 +267,7 @@ export class EtcdStore extends MemoryReads implements Store {
       this.stats.txns++;
       const res: ITxnResponse = await this.client.if(ek, 'Mod', '==', expect).then(this.client.put(ek).value(value)).else(this.client.get(ek)).commit();
       if (res.succeeded) return this.settle(key, object, Number(res.header.revision));
-      this.stats.conflicts++;
-      const kv: IKeyValue | undefined = res.responses[0]?.response_range?.kvs?.[0];
-      if (!kv) throw new StoreConflictError(key, 'missing');
-      if (expectRevision !== undefined) {
-        // Let the cache catch up with the newer version first, so a caller that retries reads it.
-        await this.caughtUp(Number(kv.mod_revision));
-        throw new StoreConflictError(key, 'stale');
-      }
-      expect = Number(kv.mod_revision);
+      expect = await this.afterConflict(key, res, expectRevision);
     }
   }
 
@@ -295,16 +287,19 @@ export class EtcdStore extends MemoryReads implements Store {
         if (!removed) throw new StoreConflictError(key, 'missing');
         return removed;
       }
-      this.stats.conflicts++;
-      const kv: IKeyValue | undefined = res.responses[0]?.response_range?.kvs?.[0];
-      if (!kv) throw new StoreConflictError(key, 'missing');
-      if (expectRevision !== undefined) {
-        // Let the cache catch up with the newer version first, so a caller that retries reads it.
-        await this.caughtUp(Number(kv.mod_revision));
-        throw new StoreConflictError(key, 'stale');
-      }
-      expect = Number(kv.mod_revision);
+      expect = await this.afterConflict(key, res, expectRevision);
     }
+  }
+
+  /** A conditional write lost: the revision to try again with, when the caller gave no precondition; else the
+   * caller's conflict, once the cache has the newer version a retry will read. */
+  private async afterConflict(key: string, res: ITxnResponse, expectRevision: number | undefined): Promise<number> {
+    this.stats.conflicts++;
+    const kv: IKeyValue | undefined = res.responses[0]?.response_range?.kvs?.[0];
+    if (!kv) throw new StoreConflictError(key, 'missing');
+    if (expectRevision === undefined) return Number(kv.mod_revision);
+    await this.caughtUp(Number(kv.mod_revision));
+    throw new StoreConflictError(key, 'stale');
   }
 
   /** Stamps and freezes the written object, then waits for the cache to apply it; resolves to the cached entry. */

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { lostWrites, maxResourceVersion, startWriter } from './crash-kit.js';
+import { assertConverged, lostWrites, maxResourceVersion, startWriter } from './crash-kit.js';
 import { type Cluster, startKubeloop } from './harness.js';
 import { SEED, kube, seededRandom as random, sleep } from './expect.js';
 
@@ -52,23 +52,7 @@ describe('SIGKILL during a rolling update and a CronJob', () => {
     await writer.stop();
     assert.ok(writer.acknowledged.length > 0, 'the writer got some writes acknowledged');
 
-    // The rollout finishes with exactly the desired pods, all from the new ReplicaSet, and two ReplicaSets.
-    const status = await (c as Cluster).kubectl(['rollout', 'status', 'deployment/web', '--timeout=180s'], { timeoutMs: 200_000 });
-    assert.equal(status.code, 0, status.stderr);
-    assert.match(status.stdout, /deployment "web" successfully rolled out/);
-    await eventually(
-      ['get', 'pods', '-l', 'app=web', '--no-headers'],
-      (o) => o.trim().split('\n').filter(Boolean).length === REPLICAS,
-      `exactly ${REPLICAS} pods once the old ones are gone`,
-      120_000,
-    );
-    const images = (await ok(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={range .items[*]}{.spec.containers[0].image}{"\\n"}{end}'])).trim().split('\n');
-    assert.deepEqual([...new Set(images)], ['nginx:1.25']);
-    const rs = (await ok(['get', 'rs', '-l', 'app=web', '-o', 'jsonpath={range .items[*]}{.spec.replicas}{"\\n"}{end}'])).trim().split('\n').sort();
-    assert.deepEqual(rs, ['0', String(REPLICAS)]);
-
-    // No slot ran twice: one Job per scheduled time.
-    const slots = (await ok(['get', 'jobs', '-o', 'jsonpath={range .items[*]}{.metadata.annotations.batch\\.kubernetes\\.io/cronjob-scheduled-timestamp}{"\\n"}{end}'])).trim().split('\n').filter(Boolean);
-    assert.equal(new Set(slots).size, slots.length, `duplicate CronJob slots: ${slots.join(' ')}`);
+    // The rollout finishes with exactly the desired pods, all from the new ReplicaSet, two ReplicaSets, no slot twice.
+    await assertConverged(kube(() => c as Cluster), c as Cluster, REPLICAS);
   });
 });
